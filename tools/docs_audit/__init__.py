@@ -1,0 +1,5 @@
+"""docs-audit: documentation-quality checks for Sphinx projects."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,189 @@
+"""The parsed page that every check reads: one model for MyST Markdown and RST.
+
+Every position is 1-based (line, column), columns counted in characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Format = Literal["md", "rst"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    slug: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Label:
+    """An explicit target: ``(name)=`` in MyST, ``.. _name:`` in RST."""
+
+    name: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cross-reference inside the project.
+
+    ``kind`` is ``ref``, ``doc``, ``any`` (roles), or ``link`` (a Markdown link to
+    ``#anchor`` or ``other.md#anchor``). For ``link`` references ``target`` is the
+    raw destination.
+    """
+
+    kind: str
+    target: str
+    line: int
+    column: int = 1
+    explicit_title: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """An external URL written in the prose (never from code)."""
+
+    url: str
+    line: int
+    column: int = 1
+    kind: str = "inline"
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A literal block with its language (``""`` when none was given).
+
+    ``line`` is the line of the fence or directive; ``body_line`` the line of the
+    first body line. ``directive`` names the construct (``fence``, ``code-block``,
+    ``code``, ``sourcecode``, ``literal``).
+    """
+
+    language: str
+    body: str
+    line: int
+    body_line: int
+    column: int = 1
+    directive: str = "fence"
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    target: str
+    line: int
+    column: int = 1
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Toctree:
+    line: int
+    entries: tuple[TocEntry, ...]
+    glob: bool = False
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """An H2 (or deeper) section: its heading and whether it carries content."""
+
+    heading: Heading
+    end_line: int
+    has_content: bool
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Codes silenced from ``start`` to ``end`` (inclusive); ``()`` means all."""
+
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    line: int
+
+    def covers(self, code: str, line: int) -> bool:
+        if not self.start <= line <= self.end:
+            return False
+        return not self.codes or any(code.startswith(c) for c in self.codes)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the parser itself could not make sense of."""
+
+    code: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Document:
+    """One source page of the documentation tree."""
+
+    relpath: str
+    docname: str
+    format: Format
+    text: str
+    title: str | None = None
+    headings: list[Heading] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    toctrees: list[Toctree] = field(default_factory=list)
+    orphan: bool = False
+    suppressions: list[Suppression] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Line ranges (inclusive) of prose a style checker may read.
+    prose_ranges: list[tuple[int, int]] = field(default_factory=list)
+    #: Element ids a Markdown link ``page.md#id`` may point at (slugs and labels).
+    anchors: set[str] = field(default_factory=set)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @property
+    def first_heading_line(self) -> int | None:
+        return self.headings[0].line if self.headings else None
+
+    def sections(self, level: int = 2) -> list[Section]:
+        """Sections at ``level``, each ending where the next heading at or above it starts."""
+        result: list[Section] = []
+        total = len(self.lines)
+        for index, heading in enumerate(self.headings):
+            if heading.level != level:
+                continue
+            end = total
+            content_start = heading.line + 1
+            has_content = False
+            for later in self.headings[index + 1 :]:
+                if later.level <= level:
+                    end = later.line - 1
+                    break
+                has_content = True
+            body = self.lines[content_start - 1 : end]
+            if any(_is_content(line) for line in body):
+                has_content = True
+            result.append(Section(heading, end, has_content))
+        return result
+
+    def is_suppressed(self, code: str, line: int) -> bool:
+        return any(s.covers(code, line) for s in self.suppressions)
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    # Underlines of RST headings and MyST comments are not content.
+    if set(stripped) <= set("=-~^\"'`#*+<>_:.") and len(stripped) > 2:
+        return False
+    return not stripped.startswith(("<!--", "%", ".. docs-audit"))
