@@ -59,6 +59,9 @@ TOP_LEVEL: dict[str, Field] = {
         "dict[str,list[str]]", {}, "Glob (relative to the project root) to codes ignored there."
     ),
     "severity": Field("dict[str,str]", {}, "Code or prefix to error, warning or info."),
+    "plugins": Field(
+        "list[str]", [], "Modules to import that register more rules (for example project checks)."
+    ),
     "cache-dir": Field("str", ".docs-audit-cache", "Where parsed pages and link results are kept."),
 }
 

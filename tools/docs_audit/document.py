@@ -27,6 +27,8 @@ class Label:
     name: str
     line: int
     column: int = 1
+    #: Line of the element the label points at (where Sphinx reports duplicates).
+    element_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Reference:
     line: int
     column: int = 1
     explicit_title: bool = False
+    #: First line of the enclosing text block: where Sphinx reports the reference.
+    block_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,100 @@
+"""A real Sphinx build (``-W -n --keep-going``) whose warnings become findings."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .config import Config, Field
+from .findings import Finding, UsageError
+from .project import project_relpath
+from .registry import Violation, external_rule
+
+SCHEMA = {
+    "builder": Field("str", "html", "Sphinx builder name."),
+    "out-dir": Field("str", "", "Output folder (empty: a temporary folder)."),
+    "extra-args": Field("list[str]", [], "More sphinx-build arguments."),
+    "timeout": Field("int", 600, "Seconds before the build is stopped."),
+}
+
+WARNING = external_rule(
+    "BD901",
+    "sphinx-warning",
+    "build",
+    """A warning from the Sphinx build (run with ``-W -n --keep-going``).
+
+    Why: a warning is a page that renders wrong: a broken reference, a bad
+    directive, a document outside every toctree. ``-n`` makes Sphinx report
+    every reference it cannot resolve.
+
+    The message is Sphinx's own, with its warning type in brackets.
+    """,
+)
+ERROR = external_rule(
+    "BD902",
+    "sphinx-error",
+    "build",
+    """An error from the Sphinx build, or a build that failed outright (bad ``conf.py``,
+    missing extension). Reported at ``conf.py`` when Sphinx names no file.
+    """,
+)
+
+_MESSAGE = re.compile(
+    r"^(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?:\s*(?:\(\w+/\d\)\s*)?(?P<level>WARNING|ERROR|CRITICAL|SEVERE):\s*(?P<text>.*)$"
+)
+_BARE = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL):\s*(?P<text>.*)$")
+
+
+def parse_output(output: str, config: Config) -> Iterator[Finding]:
+    """Findings from sphinx-build's stderr (continuation lines are folded in)."""
+    conf = project_relpath(config, config.docs_root / "conf.py")
+    for raw in output.splitlines():
+        line = raw.rstrip()
+        match = _MESSAGE.match(line)
+        if match:
+            rule = WARNING if match.group("level") == "WARNING" else ERROR
+            path = match.group("path").split(":docstring of")[0]
+            relpath = project_relpath(config, Path(path)) if Path(path).is_absolute() else path
+            yield rule.finding(
+                Violation(relpath, int(match.group("line") or 1), 1, match.group("text").strip())
+            )
+            continue
+        bare = _BARE.match(line)
+        if bare:
+            rule = WARNING if bare.group("level") == "WARNING" else ERROR
+            yield rule.finding(Violation(conf, 1, 1, bare.group("text").strip()))
+
+
+def run_build(config: Config) -> list[Finding]:
+    table = config.table("build")
+    docs = config.docs_root
+    if not (docs / "conf.py").is_file():
+        raise UsageError(f"{docs}: no conf.py; is docs-root right?")
+    with tempfile.TemporaryDirectory(prefix="docs-audit-build-") as scratch:
+        out = Path(table["out-dir"]) if table["out-dir"] else Path(scratch) / "out"
+        if not out.is_absolute():
+            out = config.root / out
+        command = [
+            sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q",
+            "-b", table["builder"], "-d", str(Path(scratch) / "doctrees"),
+            *table["extra-args"], str(docs), str(out),
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=table["timeout"], check=False
+            )
+        except subprocess.TimeoutExpired:
+            conf = project_relpath(config, docs / "conf.py")
+            return [ERROR.finding(Violation(conf, 1, 1, f"build timed out after {table['timeout']} s"))]
+    findings = list(parse_output(done.stderr, config))
+    if done.returncode not in (0, 1) or (done.returncode == 1 and not findings):
+        conf = project_relpath(config, docs / "conf.py")
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        findings.append(
+            ERROR.finding(Violation(conf, 1, 1, f"sphinx-build failed (exit {done.returncode}): {tail}"))
+        )
+    return findings

@@ -1,0 +1,20 @@
+"""Offline checks; importing :func:`load_builtin` registers every built-in rule."""
+
+from __future__ import annotations
+
+import importlib
+
+BUILTIN = (
+    "docs_audit.checks.inputs",
+    "docs_audit.checks.labels",
+    "docs_audit.checks.references",
+    "docs_audit.checks.template",
+    "docs_audit.checks.code",
+    "docs_audit.checks.rststyle",
+    "docs_audit.checks.structure",
+)
+
+
+def load_builtin() -> None:
+    for name in BUILTIN:
+        importlib.import_module(name)

@@ -1,0 +1,399 @@
+"""MyST Markdown to :class:`Document`, with markdown-it-py and mdit-py-plugins.
+
+Directive bodies are parsed again with the same parser, shifted to their place in
+the page, so admonitions and other prose directives contribute headings,
+references and links, while code-like directives contribute code blocks only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
+
+from ..document import (
+    CodeBlock,
+    Document,
+    Heading,
+    Label,
+    Link,
+    Problem,
+    Reference,
+    TocEntry,
+    Toctree,
+)
+from .slugs import github_slug, unique_slug
+from .suppress import suppression_at
+
+CODE_DIRECTIVES = frozenset({"code-block", "code", "sourcecode", "code-cell"})
+#: Directives whose body is not Markdown prose.
+OPAQUE_DIRECTIVES = frozenset(
+    {
+        "literalinclude",
+        "toctree",
+        "eval-rst",
+        "math",
+        "raw",
+        "mermaid",
+        "graphviz",
+        "csv-table",
+        "include",
+        "autoclass",
+        "automodule",
+        "autofunction",
+        "literal",
+        "highlight",
+        "contents",
+    }
+)
+XREF_ROLES = frozenset({"ref", "doc", "any", "numref", "std:ref", "std:doc"})
+_TITLE_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The one markdown-it configuration every MyST reader shares."""
+    return (
+        MarkdownIt("commonmark")
+        .use(front_matter_plugin)
+        .use(myst_role_plugin)
+        .use(myst_block_plugin)
+        .use(colon_fence_plugin)
+        .use(deflist_plugin)
+        .use(dollarmath_plugin)
+        .enable("table")
+    )
+
+
+@dataclass
+class _State:
+    doc: Document
+    lines: list[str]
+    slugs: set[str] = field(default_factory=set)
+    pending_labels: list[Label] = field(default_factory=list)
+
+
+def parse_myst(relpath: str, docname: str, text: str) -> Document:
+    doc = Document(relpath=relpath, docname=docname, format="md", text=text)
+    state = _State(doc, text.splitlines())
+    _walk_source(state, text, offset=0, column_offset=0)
+    _flush_labels(state, len(state.lines) + 1)
+    doc.anchors.update(state.slugs)
+    doc.anchors.update(label.name for label in doc.labels)
+    if doc.headings:
+        doc.title = doc.headings[0].text
+    return doc
+
+
+def _walk_source(state: _State, source: str, offset: int, column_offset: int) -> None:
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(source, env)
+    _walk_tokens(state, tokens, offset, column_offset)
+    _collect_links(state, tokens, env, source, offset, column_offset)
+
+
+def _walk_tokens(state: _State, tokens: Sequence[Token], offset: int, column_offset: int) -> None:
+    for index, token in enumerate(tokens):
+        line = token.map[0] + 1 + offset if token.map else 0
+        if token.map and token.nesting >= 0 and token.type != "myst_target":
+            _flush_labels(state, line)
+        handler = _HANDLERS.get(token.type)
+        if handler is not None:
+            handler(state, token, tokens, index, line, offset, column_offset)
+
+
+def _flush_labels(state: _State, element_line: int) -> None:
+    for label in state.pending_labels:
+        state.doc.labels.append(
+            Label(label.name, label.line, label.column, element_line=element_line)
+        )
+    state.pending_labels.clear()
+
+
+def _on_front_matter(
+    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
+) -> None:
+    try:
+        data = yaml.safe_load(token.content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = (mark.line + 2) if mark is not None else line
+        state.doc.problems.append(
+            Problem("DA005", where, 1, f"front matter is not valid YAML: {_first_line(exc)}")
+        )
+        return
+    if isinstance(data, dict) and data.get("orphan"):
+        state.doc.orphan = True
+
+
+def _on_target(
+    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
+) -> None:
+    raw = state.lines[line - 1] if 0 < line <= len(state.lines) else ""
+    column = raw.find("(") + 1 or 1
+    state.pending_labels.append(Label(token.content.strip(), line, column))
+
+
+def _on_heading(
+    state: _State,
+    token: Token,
+    tokens: Sequence[Token],
+    index: int,
+    line: int,
+    offset: int,
+    column_offset: int,
+) -> None:
+    inline = tokens[index + 1]
+    children = inline.children or []
+    text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+    shown = "".join(c.content for c in children if c.content and c.type != "html_inline")
+    slug = github_slug(text)
+    if slug:
+        slug = unique_slug(slug, state.slugs)
+        state.slugs.add(slug)
+    level = int(token.tag[1:])
+    state.doc.headings.append(Heading(level, shown.strip(), slug, line, 1 + column_offset))
+
+
+def _on_inline(
+    state: _State,
+    token: Token,
+    tokens: Sequence[Token],
+    index: int,
+    line: int,
+    offset: int,
+    column_offset: int,
+) -> None:
+    cursor = _Cursor(state.lines, line, column_offset)
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            cursor.next_line()
+        elif child.type == "myst_role":
+            _on_role(state, child, cursor, line)
+        elif child.type == "link_open":
+            _on_link(state, child, cursor, line)
+
+
+def _on_role(state: _State, child: Token, cursor: _Cursor, block_line: int) -> None:
+    name = str(child.meta.get("name", ""))
+    at_line, column = cursor.find("{" + name + "}")
+    if name not in XREF_ROLES:
+        return
+    kind = name.split(":")[-1]
+    content = child.content.strip()
+    match = _TITLE_TARGET.match(content)
+    target = match.group("target").strip() if match else content
+    state.doc.references.append(
+        Reference(kind, target, at_line, column, bool(match), block_line=block_line)
+    )
+
+
+def _on_link(state: _State, child: Token, cursor: _Cursor, block_line: int) -> None:
+    href = str(child.attrs.get("href", ""))
+    at_line, column = cursor.find("[")
+    if not href or _SCHEME.match(href) or href.startswith("//"):
+        return
+    state.doc.references.append(
+        Reference("link", href, at_line, column, True, block_line=block_line)
+    )
+
+
+def _on_html(
+    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
+) -> None:
+    suppression = suppression_at(token.content, line, state.lines)
+    if suppression is not None:
+        state.doc.suppressions.append(suppression)
+
+
+def _on_comment(
+    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
+) -> None:
+    _on_html(state, token, tokens, index, line)
+
+
+def _on_code_block(
+    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
+) -> None:
+    state.doc.code_blocks.append(CodeBlock("", token.content, line, line, 1, "indented"))
+
+
+def _on_fence(
+    state: _State,
+    token: Token,
+    tokens: Sequence[Token],
+    index: int,
+    line: int,
+    offset: int,
+    column_offset: int,
+) -> None:
+    _check_closed(state, token, line)
+    info = token.info.strip()
+    raw = state.lines[line - 1] if 0 < line <= len(state.lines) else ""
+    column = 1 + len(raw) - len(raw.lstrip())
+    if not info.startswith("{"):
+        language = info.split()[0] if info else ""
+        state.doc.code_blocks.append(CodeBlock(language, token.content, line, line + 1, column))
+        return
+    name, _, argument = info[1:].partition("}")
+    _on_directive(state, token, name.strip(), argument.strip(), line, column)
+
+
+def _check_closed(state: _State, token: Token, line: int) -> None:
+    if not token.map:
+        return
+    length = token.map[1] - token.map[0]
+    last_index = line - 2 + length
+    last = state.lines[last_index].strip() if 0 <= last_index < len(state.lines) else ""
+    marker = token.markup
+    closed = length >= 2 and last.startswith(marker) and set(last) == {marker[0]}
+    if not closed:
+        state.doc.problems.append(
+            Problem("DA004", line, 1, f"code fence '{marker}' opened here is never closed")
+        )
+
+
+@dataclass(frozen=True)
+class _DirectiveBody:
+    options: dict[str, str]
+    body: str
+    body_line: int
+
+
+def _split_options(content: str, first_line: int) -> _DirectiveBody:
+    lines = content.split("\n")
+    options: dict[str, str] = {}
+    index = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            try:
+                loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
+            except yaml.YAMLError:
+                loaded = {}
+            if isinstance(loaded, dict):
+                options = {str(k): str(v) for k, v in loaded.items()}
+            index = end + 1
+    else:
+        while index < len(lines):
+            match = _OPTION.match(lines[index].strip())
+            if not match:
+                break
+            options[match.group("key")] = (match.group("value") or "").strip()
+            index += 1
+    if index < len(lines) and not lines[index].strip() and index > 0:
+        index += 1
+    return _DirectiveBody(options, "\n".join(lines[index:]), first_line + index)
+
+
+def _on_directive(
+    state: _State, token: Token, name: str, argument: str, line: int, column: int
+) -> None:
+    parts = _split_options(token.content, line + 1)
+    if name in CODE_DIRECTIVES:
+        language = argument.split()[0] if argument else parts.options.get("language", "")
+        state.doc.code_blocks.append(
+            CodeBlock(
+                language,
+                parts.body,
+                line,
+                parts.body_line,
+                column,
+                name,
+                tuple(parts.options.items()),
+            )
+        )
+    elif name == "toctree":
+        state.doc.toctrees.append(_toctree(parts, line))
+    elif name in ("image", "figure") and "target" in parts.options:
+        target = parts.options["target"]
+        if _SCHEME.match(target):
+            state.doc.links.append(Link(target, line, column, "target"))
+    if name not in CODE_DIRECTIVES and name not in OPAQUE_DIRECTIVES and parts.body.strip():
+        _walk_source(state, parts.body, offset=parts.body_line - 1, column_offset=0)
+
+
+def _toctree(parts: _DirectiveBody, line: int) -> Toctree:
+    entries: list[TocEntry] = []
+    for number, raw in enumerate(parts.body.split("\n")):
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        match = _TITLE_TARGET.match(entry)
+        title = match.group("title") if match else None
+        target = match.group("target") if match else entry
+        entries.append(TocEntry(target.strip(), parts.body_line + number, 1, title))
+    return Toctree(line, tuple(entries), "glob" in parts.options, "hidden" in parts.options)
+
+
+def _collect_links(
+    state: _State,
+    tokens: Sequence[Token],
+    env: dict[str, Any],
+    source: str,
+    offset: int,
+    column_offset: int,
+) -> None:
+    try:
+        from ..links.extract import links_from_markdown
+    except ImportError:  # the link extractor is being written alongside
+        return
+    seen = {(link.url, link.line, link.column) for link in state.doc.links}
+    for link in links_from_markdown(tokens, env, source):
+        shifted = Link(link.url, link.line + offset, link.column + column_offset, link.kind)
+        if (shifted.url, shifted.line, shifted.column) not in seen:
+            seen.add((shifted.url, shifted.line, shifted.column))
+            state.doc.links.append(shifted)
+
+
+class _Cursor:
+    """Walks the source of one inline block to give its children exact positions."""
+
+    def __init__(self, lines: list[str], line: int, column_offset: int) -> None:
+        self.lines = lines
+        self.line = line
+        self.column = column_offset
+
+    def next_line(self) -> None:
+        self.line += 1
+        self.column = 0
+
+    def find(self, needle: str) -> tuple[int, int]:
+        for line in range(self.line, min(self.line + 3, len(self.lines) + 1)):
+            text = self.lines[line - 1] if line >= 1 else ""
+            start = self.column if line == self.line else 0
+            found = text.find(needle, start)
+            if found >= 0:
+                self.line, self.column = line, found + len(needle)
+                return line, found + 1
+        return self.line, self.column + 1
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+_HANDLERS: dict[str, Any] = {
+    "front_matter": _on_front_matter,
+    "myst_target": _on_target,
+    "heading_open": _on_heading,
+    "inline": _on_inline,
+    "html_block": _on_html,
+    "myst_line_comment": _on_comment,
+    "code_block": _on_code_block,
+    "fence": _on_fence,
+}

@@ -1,0 +1,172 @@
+"""The documentation tree: every page found, read once and parsed once.
+
+Parsed pages are kept in a cache keyed by size and modification time, so that a
+pre-commit run on one changed file re-parses that file only, while cross-file
+facts (labels, toctrees) still come from the whole tree.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .document import Document, Problem
+
+SUFFIXES = {".md": "md", ".rst": "rst"}
+_CACHE_NAME = "pages.pickle"
+_CACHE_KEY = f"docs-audit-pages-{__version__}-5"
+
+
+@dataclass
+class Project:
+    config: Config
+    documents: dict[str, Document] = field(default_factory=dict)
+    #: Problems with files that could not become documents at all.
+    unreadable: dict[str, Problem] = field(default_factory=dict)
+
+    @property
+    def docs_root(self) -> Path:
+        return self.config.docs_root
+
+    def by_relpath(self, relpath: str) -> Document | None:
+        return next((d for d in self.documents.values() if d.relpath == relpath), None)
+
+    def docnames(self) -> set[str]:
+        return set(self.documents)
+
+
+def project_relpath(config: Config, path: Path) -> str:
+    """``path`` relative to the project root, POSIX style (absolute if outside)."""
+    try:
+        return path.absolute().relative_to(config.root.absolute()).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+def discover(config: Config) -> list[Path]:
+    """Every ``.md`` and ``.rst`` file below the docs root, minus excluded globs.
+
+    Symlinked folders are not followed, so a symlink loop cannot trap the walk.
+    """
+    root = config.docs_root
+    excluded = list(config["exclude"])
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(root):
+        relative_folder = Path(folder).relative_to(root).as_posix()
+        subfolders[:] = sorted(
+            d
+            for d in subfolders
+            if not _excluded(_join(relative_folder, d) + "/", excluded)
+            and not d.startswith((".", "_build"))
+        )
+        for name in sorted(files):
+            relative = _join(relative_folder, name)
+            if Path(name).suffix in SUFFIXES and not _excluded(relative, excluded):
+                found.append(Path(folder) / name)
+    return found
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder == "." else f"{folder}/{name}"
+
+
+def _excluded(relative: str, patterns: Iterable[str]) -> bool:
+    return any(
+        fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(relative.rstrip("/") + "/x", p)
+        for p in patterns
+    )
+
+
+def load_project(config: Config, use_cache: bool = True) -> Project:
+    project = Project(config)
+    cache = _read_cache(config) if use_cache else {}
+    fresh: dict[str, tuple[int, int, Document | Problem]] = {}
+    changed = False
+    for path in discover(config):
+        relpath = project_relpath(config, path)
+        docname = path.relative_to(config.docs_root).with_suffix("").as_posix()
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            project.unreadable[relpath] = _os_problem(exc)
+            continue
+        cached = cache.get(relpath)
+        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+            result = cached[2]
+        else:
+            result = read_document(path, relpath, docname)
+            changed = True
+        fresh[relpath] = (stat.st_mtime_ns, stat.st_size, result)
+        if isinstance(result, Document):
+            project.documents[docname] = result
+        else:
+            project.unreadable[relpath] = result
+    if use_cache and (changed or fresh.keys() != cache.keys()):
+        _write_cache(config, fresh)
+    return project
+
+
+def read_document(path: Path, relpath: str, docname: str) -> Document | Problem:
+    """Read and parse one page; a file that cannot be read becomes a :class:`Problem`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _os_problem(exc)
+    if b"\x00" in data[:8192]:
+        return Problem("DA003", 1, 1, "binary file (contains NUL bytes); not a text page")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Problem(
+            "DA002", line, column, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        )
+    return parse_text(relpath, docname, text, SUFFIXES[path.suffix])
+
+
+def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:
+    if kind == "md":
+        from .parsing.myst import parse_myst
+
+        return parse_myst(relpath, docname, text)
+    from .parsing.rst import parse_rst
+
+    return parse_rst(relpath, docname, text)
+
+
+def _os_problem(exc: OSError) -> Problem:
+    reason = exc.strerror or type(exc).__name__
+    return Problem("DA001", 1, 1, f"cannot read file: {reason}")
+
+
+def _read_cache(config: Config) -> dict[str, tuple[int, int, Document | Problem]]:
+    path = config.cache_dir / _CACHE_NAME
+    try:
+        with path.open("rb") as handle:
+            key, entries = pickle.load(handle)
+    except Exception:  # a missing, corrupt or foreign cache is rebuilt from the sources
+        return {}
+    if key != (_CACHE_KEY, str(config.docs_root)) or not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def _write_cache(config: Config, entries: dict[str, tuple[int, int, Document | Problem]]) -> None:
+    folder = config.cache_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(((_CACHE_KEY, str(config.docs_root)), entries), stream, protocol=5)
+        os.replace(temporary, folder / _CACHE_NAME)
+    except OSError:
+        pass  # a read-only tree still gets checked, only without the cache

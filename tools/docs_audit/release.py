@@ -1,0 +1,74 @@
+"""``docs-audit release``: every stage in one run, one report, one summary."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from .api import apply_selection, run
+from .config import Config, Field
+from .findings import Finding, Report
+from .project import load_project
+
+SCHEMA = {
+    "stages": Field(
+        "list[str]", ["check", "style", "links", "build"], "Stages the release audit runs, in order."
+    ),
+}
+
+
+def _style(config: Config) -> list[Finding]:
+    from .style.api import run_style
+
+    return run_style(None, config)
+
+
+def _links(config: Config) -> list[Finding]:
+    from .links.api import check_links
+
+    project = load_project(config)
+    return list(check_links(project.documents.values(), config, progress=False).findings)
+
+
+def _build(config: Config) -> list[Finding]:
+    from .build import run_build
+
+    return run_build(config)
+
+
+ENGINES: dict[str, Callable[[Config], list[Finding]]] = {
+    "style": _style,
+    "links": _links,
+    "build": _build,
+}
+
+
+def run_release(
+    config: Config, select: Sequence[str], ignore: Sequence[str], skip: set[str]
+) -> tuple[Report, list[str]]:
+    """Run the configured stages; return the merged report and a summary table."""
+    report = Report()
+    rows = []
+    for stage in config.table("release")["stages"]:
+        if stage in skip:
+            rows.append((stage, "skipped", 0, 0, 0.0))
+            continue
+        started = time.perf_counter()
+        before_errors, before_total = report.errors, len(report.findings)
+        if stage == "check":
+            report.extend(run(None, config, select, ignore))
+        else:
+            apply_selection(ENGINES[stage](config), config, load_project(config), report, select, ignore)
+        elapsed = time.perf_counter() - started
+        rows.append(
+            (stage, "ran", len(report.findings) - before_total, report.errors - before_errors, elapsed)
+        )
+    report.sort()
+    return report, _table(rows)
+
+
+def _table(rows: list[tuple[str, str, int, int, float]]) -> list[str]:
+    lines = ["", "stage   status   findings  errors  seconds"]
+    for stage, status, findings, errors, seconds in rows:
+        lines.append(f"{stage:<7} {status:<8} {findings:>8}  {errors:>6}  {seconds:>7.2f}")
+    return lines

@@ -1,0 +1,29 @@
+"""The JSON other tools read: ``{"version": 1, "findings": [...], "summary": {...}}``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ..findings import Report
+
+
+def summary(report: Report) -> dict[str, object]:
+    return {
+        "files": report.files_checked,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "total": len(report.findings),
+        "suppressed": len(report.suppressed),
+        "by_code": dict(sorted(Counter(f.code for f in report.findings).items())),
+        **({"stats": report.stats} if report.stats else {}),
+    }
+
+
+def render(report: Report, color: bool = False) -> str:
+    document = {
+        "version": 1,
+        "findings": [f.as_dict() for f in report.findings],
+        "summary": summary(report),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

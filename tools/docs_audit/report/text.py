@@ -1,0 +1,37 @@
+"""``path:line:col: CODE message``, one finding a line, then a summary line."""
+
+from __future__ import annotations
+
+from ..findings import Finding, Report, Severity
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def line(finding: Finding, color: bool = False) -> str:
+    where = _paint(f"{finding.path}:{finding.line}:{finding.column}:", "1", color)
+    code = _paint(finding.code, _COLOURS[finding.severity], color)
+    suffix = "" if finding.severity is Severity.ERROR else f" [{finding.severity.value}]"
+    return f"{where} {code} {finding.message}{suffix}"
+
+
+def summary(report: Report) -> str:
+    parts = [
+        f"{report.errors} error{'s' if report.errors != 1 else ''}",
+        f"{report.warnings} warning{'s' if report.warnings != 1 else ''}",
+    ]
+    others = len(report.findings) - report.errors - report.warnings
+    if others:
+        parts.append(f"{others} info")
+    if report.suppressed:
+        parts.append(f"{len(report.suppressed)} suppressed")
+    return f"Found {', '.join(parts)} in {report.files_checked} files."
+
+
+def render(report: Report, color: bool = False) -> str:
+    lines = [line(f, color) for f in report.findings]
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"

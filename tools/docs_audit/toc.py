@@ -1,0 +1,67 @@
+"""How toctree entries and links name documents, the way Sphinx resolves them."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from .document import Document, TocEntry
+
+SOURCE_SUFFIXES = (".md", ".rst")
+
+
+def join_docname(base: str, target: str) -> str:
+    """A target relative to the document ``base`` (or absolute, with a leading ``/``)."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def strip_suffix(target: str) -> str:
+    for suffix in SOURCE_SUFFIXES:
+        if target.endswith(suffix):
+            return target[: -len(suffix)]
+    return target
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    # Sphinx's toctree globs: '*' and '?' stay inside one folder, '**' crosses folders.
+    out = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+        index += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def is_external(target: str) -> bool:
+    return "://" in target or target.startswith("mailto:")
+
+
+def resolve_entry(doc: Document, entry: TocEntry, glob: bool, docnames: Iterable[str]) -> list[str]:
+    """The documents a toctree entry names; ``[]`` when it names none that exist."""
+    if entry.target == "self" or is_external(entry.target):
+        return [doc.docname]
+    target = join_docname(doc.docname, strip_suffix(entry.target))
+    if glob and any(c in entry.target for c in "*?["):
+        regex = _glob_regex(target)
+        return sorted(name for name in docnames if regex.match(name) and name != doc.docname)
+    return [target] if target in set(docnames) else []
+
+
+def toctree_children(doc: Document, docnames: set[str]) -> list[str]:
+    return [
+        name
+        for tree in doc.toctrees
+        for entry in tree.entries
+        for name in resolve_entry(doc, entry, tree.glob, docnames)
+        if name != doc.docname
+    ]
