@@ -148,6 +148,8 @@ def _syntax(code: str, label: str, doc: Document) -> Iterator[Violation]:
         error = parser(block.body)
         if error is not None:
             line, column, message = error
+            # Errors "at the end of the stream" point past the body; keep them inside it.
+            line = min(line, max(block.body.count("\n"), 1))
             yield Violation(
                 doc.relpath, block.body_line + line - 1, column, f"{label} does not parse: {message}"
             )

@@ -195,5 +195,6 @@ def toctree_missing_document(doc: Document, ctx: Context) -> Iterator[Violation]
             if tree.glob and any(c in entry.target for c in "*?["):
                 message = f"toctree glob pattern '{entry.target}' didn't match any documents"
             else:
-                message = f"toctree contains reference to nonexisting document '{entry.target}'"
+                missing = join_docname(doc.docname, strip_suffix(entry.target))
+                message = f"toctree contains reference to nonexisting document '{missing}'"
             yield Violation(doc.relpath, tree.line, 1, message)
