@@ -12,6 +12,7 @@ BUILTIN = (
     "docs_audit.checks.code",
     "docs_audit.checks.rststyle",
     "docs_audit.checks.structure",
+    "docs_audit.build",
 )
 
 

@@ -140,6 +140,18 @@ _PARSERS: dict[str, tuple[set[str], Callable[[str], tuple[int, int, str] | None]
 }
 
 
+def _source_column(doc: Document, block: CodeBlock, offset: int, column: int) -> int:
+    """Columns in a body are relative to its dedented text; add back the page's indent."""
+    lines = doc.lines
+    index = block.body_line + offset - 1
+    body_lines = block.body.split("\n")
+    if not (0 <= index < len(lines) and offset < len(body_lines)):
+        return column
+    source, body = lines[index], body_lines[offset]
+    indent = len(source) - len(body) if body and source.endswith(body) else 0
+    return column + max(indent, 0)
+
+
 def _syntax(code: str, label: str, doc: Document) -> Iterator[Violation]:
     languages, parser = _PARSERS[code]
     for block in _checked_blocks(doc):
@@ -151,7 +163,10 @@ def _syntax(code: str, label: str, doc: Document) -> Iterator[Violation]:
             # Errors "at the end of the stream" point past the body; keep them inside it.
             line = min(line, max(block.body.count("\n"), 1))
             yield Violation(
-                doc.relpath, block.body_line + line - 1, column, f"{label} does not parse: {message}"
+                doc.relpath,
+                block.body_line + line - 1,
+                _source_column(doc, block, line - 1, column),
+                f"{label} does not parse: {message}",
             )
 
 
@@ -211,7 +226,7 @@ def placeholder(doc: Document, ctx: Context) -> Iterator[Violation]:
                     yield Violation(
                         doc.relpath,
                         block.body_line + offset,
-                        match.start() + 1,
+                        _source_column(doc, block, offset, match.start() + 1),
                         f"placeholder '{match.group(0)}' in code example",
                     )
                     break
