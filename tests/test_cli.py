@@ -176,7 +176,7 @@ def test_build_turns_sphinx_warnings_into_findings(
     fixture_tree: Tree, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = fixture_tree("refs")
-    status, out, _ = run_cli(root, "build", "--format", "json", capsys=capsys)
+    status, out, _ = run_cli(root, "build", "--select", "BD", "--format", "json", capsys=capsys)
     findings = json.loads(out)["findings"]
     assert status == 1
     assert {f["code"] for f in findings} == {"BD901"}
