@@ -1,0 +1,27 @@
+"""The link audit: extract external URLs from the pages and check them politely.
+
+``extract`` is imported by the parsers and stays light; the checker (httpx, asyncio)
+is loaded only when :func:`check_links` is used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .check import LinkReport, check_links
+    from .report import markdown_report
+
+__all__ = ["LinkReport", "check_links", "markdown_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("LinkReport", "check_links"):
+        from . import check
+
+        return getattr(check, name)
+    if name == "markdown_report":
+        from .report import markdown_report
+
+        return markdown_report
+    raise AttributeError(name)

@@ -392,9 +392,9 @@ def _rst_body_links(body: str, source: _Source, offset: int) -> Iterator[Link]:
     from docutils.core import publish_doctree
 
     doctree = publish_doctree(body, settings_overrides=_QUIET_DOCUTILS)
-    padded = "\n" * offset + body
-    for link in links_from_rst(doctree, padded):
-        yield Link(link.url, link.line, source.column_of(link.line, link.url), link.kind)
+    for link in links_from_rst(doctree, body):
+        line = link.line + offset
+        yield Link(link.url, line, source.column_of(line, link.url), link.kind)
 
 
 _QUIET_DOCUTILS = {
