@@ -97,6 +97,8 @@ def run(
         if selection.enabled(rule.code):
             findings.extend(_run_rule(rule, ctx, wanted))
     _filter(findings, project, selection, wanted, report)
+    if use_cache and ctx.memo.get("dirty"):
+        project.save_cache()
     report.sort()
     return report
 

@@ -95,10 +95,14 @@ class Config:
     source: Path | None
     values: dict[str, Any]
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _docs_root: Path | None = field(default=None, repr=False)
 
     @property
     def docs_root(self) -> Path:
-        return (self.root / str(self.values["docs-root"])).resolve()
+        # Resolved once: it is asked for per page and resolving touches the disk.
+        if self._docs_root is None:
+            self._docs_root = (self.root / str(self.values["docs-root"])).resolve()
+        return self._docs_root
 
     @property
     def cache_dir(self) -> Path:
@@ -116,6 +120,7 @@ class Config:
     def override(self, key: str, value: Any) -> None:
         """Apply a command-line value over the file's."""
         self.values[key] = value
+        self._docs_root = None
 
 
 def find_config(start: Path) -> Path | None:

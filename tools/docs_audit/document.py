@@ -6,7 +6,7 @@ Every position is 1-based (line, column), columns counted in characters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Format = Literal["md", "rst"]
 
@@ -149,6 +149,8 @@ class Document:
     prose_ranges: list[tuple[int, int]] = field(default_factory=list)
     #: Element ids a Markdown link ``page.md#id`` may point at (slugs and labels).
     anchors: set[str] = field(default_factory=set)
+    #: Results of expensive checks, keyed by check and configuration; kept in the cache.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[str]:

@@ -21,7 +21,8 @@ from .document import Document, Problem
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
 _CACHE_NAME = "pages.pickle"
-_CACHE_KEY = f"docs-audit-pages-{__version__}-5"
+# The model's shape is part of the key: a cache written by another model is rebuilt.
+_CACHE_KEY = f"docs-audit-pages-{__version__}-6-" + ",".join(Document.__dataclass_fields__)
 
 
 @dataclass
@@ -30,6 +31,13 @@ class Project:
     documents: dict[str, Document] = field(default_factory=dict)
     #: Problems with files that could not become documents at all.
     unreadable: dict[str, Problem] = field(default_factory=dict)
+    #: What the cache holds for each file, so results computed later can be saved.
+    cache_entries: dict[str, tuple[int, int, Document | Problem]] = field(default_factory=dict)
+
+    def save_cache(self) -> None:
+        """Write the cache again (checks may have memoised results on documents)."""
+        if self.cache_entries:
+            _write_cache(self.config, self.cache_entries)
 
     @property
     def docs_root(self) -> Path:
@@ -50,26 +58,27 @@ def project_relpath(config: Config, path: Path) -> str:
         return path.absolute().as_posix()
 
 
-def discover(config: Config) -> list[Path]:
-    """Every ``.md`` and ``.rst`` file below the docs root, minus excluded globs.
-
-    Symlinked folders are not followed, so a symlink loop cannot trap the walk.
+def discover(config: Config) -> list[str]:
+    """Every ``.md`` and ``.rst`` file below the docs root (paths relative to it, POSIX),
+    minus excluded globs. Symlinked folders are not followed, so a loop cannot trap the walk.
     """
-    root = config.docs_root
+    root = str(config.docs_root)
     excluded = list(config["exclude"])
-    found: list[Path] = []
+    found: list[str] = []
     for folder, subfolders, files in os.walk(root):
-        relative_folder = Path(folder).relative_to(root).as_posix()
+        relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
         subfolders[:] = sorted(
             d
             for d in subfolders
-            if not _excluded(_join(relative_folder, d) + "/", excluded)
-            and not d.startswith((".", "_build"))
+            if not d.startswith((".", "_build"))
+            and not _excluded(_join(relative_folder, d) + "/", excluded)
         )
         for name in sorted(files):
+            if os.path.splitext(name)[1] not in SUFFIXES:
+                continue
             relative = _join(relative_folder, name)
-            if Path(name).suffix in SUFFIXES and not _excluded(relative, excluded):
-                found.append(Path(folder) / name)
+            if not _excluded(relative, excluded):
+                found.append(relative)
     return found
 
 
@@ -89,11 +98,15 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     cache = _read_cache(config) if use_cache else {}
     fresh: dict[str, tuple[int, int, Document | Problem]] = {}
     changed = False
-    for path in discover(config):
-        relpath = project_relpath(config, path)
-        docname = path.relative_to(config.docs_root).with_suffix("").as_posix()
+    docs_root = str(config.docs_root)
+    prefix = project_relpath(config, config.docs_root)
+    prefix = "" if prefix == "." else prefix + "/"
+    for relative in discover(config):
+        relpath = prefix + relative
+        docname, suffix = os.path.splitext(relative)
+        path = os.path.join(docs_root, relative)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError as exc:
             project.unreadable[relpath] = _os_problem(exc)
             continue
@@ -101,13 +114,14 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             result = cached[2]
         else:
-            result = read_document(path, relpath, docname)
+            result = read_document(Path(path), relpath, docname)
             changed = True
         fresh[relpath] = (stat.st_mtime_ns, stat.st_size, result)
         if isinstance(result, Document):
             project.documents[docname] = result
         else:
             project.unreadable[relpath] = result
+    project.cache_entries = fresh
     if use_cache and (changed or fresh.keys() != cache.keys()):
         _write_cache(config, fresh)
     return project

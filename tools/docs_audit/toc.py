@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Collection
 from functools import lru_cache
 
 from .document import Document, TocEntry
@@ -46,7 +46,7 @@ def is_external(target: str) -> bool:
     return "://" in target or target.startswith("mailto:")
 
 
-def resolve_entry(doc: Document, entry: TocEntry, glob: bool, docnames: Iterable[str]) -> list[str]:
+def resolve_entry(doc: Document, entry: TocEntry, glob: bool, docnames: Collection[str]) -> list[str]:
     """The documents a toctree entry names; ``[]`` when it names none that exist."""
     if entry.target == "self" or is_external(entry.target):
         return [doc.docname]
@@ -54,7 +54,7 @@ def resolve_entry(doc: Document, entry: TocEntry, glob: bool, docnames: Iterable
     if glob and any(c in entry.target for c in "*?["):
         regex = _glob_regex(target)
         return sorted(name for name in docnames if regex.match(name) and name != doc.docname)
-    return [target] if target in set(docnames) else []
+    return [target] if target in docnames else []
 
 
 def toctree_children(doc: Document, docnames: set[str]) -> list[str]:

@@ -61,11 +61,12 @@ def missing_language(doc: Document, ctx: Context) -> Iterator[Violation]:
 
 @lru_cache(maxsize=512)
 def _known_language(name: str) -> bool:
-    from pygments.lexers import get_lexer_by_name
+    # Looking the class up, not building a lexer, keeps its regexes uncompiled.
+    from pygments.lexers import find_lexer_class_by_name
     from pygments.util import ClassNotFound
 
     try:
-        get_lexer_by_name(name)
+        find_lexer_class_by_name(name)
     except ClassNotFound:
         return False
     return True

@@ -52,9 +52,9 @@ def _doc8_checks(ctx: Context) -> list[Any]:
 
 def doc8_results(doc: Document, ctx: Context) -> list[tuple[str, int, str]]:
     """doc8's (code, line, message) for one page, run once and shared by the RS rules."""
-    key = f"doc8:{doc.relpath}"
-    if key in ctx.memo:
-        return ctx.memo[key]  # type: ignore[no-any-return]
+    key = "doc8:" + repr(sorted(ctx.table("rst").items()))
+    if key in doc.memo:
+        return doc.memo[key]  # type: ignore[no-any-return]
     from doc8 import checks
 
     results: list[tuple[str, int, str]] = []
@@ -69,7 +69,8 @@ def doc8_results(doc: Document, ctx: Context) -> list[tuple[str, int, str]]:
                     (code, number if isinstance(number, int) else 1, message)
                     for number, code, message in check.report_iter(parsed)
                 )
-    ctx.memo[key] = results
+    doc.memo[key] = results
+    ctx.memo["dirty"] = True
     return results
 
 

@@ -1,0 +1,80 @@
+"""Records shared by the style engine: blocks of text, alerts and per-file state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LEVEL_NAMES = ("suggestion", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of prose with its scope, as Vale's ``nlp.Block``.
+
+    ``context`` is the document (UTF-8 bytes) with the text of blocks already
+    linted masked out; ``line`` is the 0-based line the walker placed the block
+    on, or -1 when unknown.
+    """
+
+    text: str
+    scope: str
+    context: bytes
+    line: int = -1
+
+    @property
+    def parent(self) -> str:
+        return self.scope
+
+    @property
+    def is_sentence(self) -> bool:
+        return self.scope.startswith("sentence.")
+
+
+@dataclass
+class Alert:
+    """One match of one rule, located in the file (Vale's ``core.Alert``).
+
+    Until it is located, ``span`` holds rune offsets into the block's text;
+    afterwards ``line`` and ``span[0]`` are the 1-based line and column.
+    """
+
+    check: str
+    severity: str
+    message: str
+    match: str
+    span: list[int]
+    link: str = ""
+    line: int = 0
+    limit: int = 0
+    offset: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StyleAlert:
+    """A finished alert: what ``--output line`` prints."""
+
+    path: str
+    line: int
+    column: int
+    check: str
+    message: str
+    severity: str
+    match: str = ""
+    link: str = ""
+
+    def as_line(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}:{self.check}:{self.message}"
+
+
+@dataclass
+class FileState:
+    """What rules and comment controls remember while one file is linted."""
+
+    base_styles: list[str]
+    checks: dict[str, bool]
+    comments: dict[str, bool] = field(default_factory=dict)
+    sequences: list[str] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    history: set[tuple[int, int, str]] = field(default_factory=set)
+    limits: dict[str, int] = field(default_factory=dict)
+    check_context: dict[str, bytes] = field(default_factory=dict)
