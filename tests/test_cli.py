@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from docs_audit.cli import main
 
 Tree = Callable[[str], Path]

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from docs_audit.api import run
 from docs_audit.config import load_config
 

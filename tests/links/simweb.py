@@ -105,7 +105,7 @@ class Site:
         sock = writer.get_extra_info("socket")
         if sock is not None:
             # A small send buffer makes bytes_sent close to what the client really read.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 32 * 1024)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 128 * 1024)
         try:
             while True:
                 request = await _read_request(reader)
@@ -114,7 +114,7 @@ class Site:
                 keep = await self._answer(request, writer)
                 if not keep:
                     break
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             if not writer.is_closing():

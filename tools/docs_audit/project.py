@@ -103,7 +103,7 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     prefix = "" if prefix == "." else prefix + "/"
     for relative in discover(config):
         relpath = prefix + relative
-        docname, suffix = os.path.splitext(relative)
+        docname = os.path.splitext(relative)[0]
         path = os.path.join(docs_root, relative)
         try:
             stat = os.stat(path)

@@ -90,7 +90,7 @@ def label_index(ctx: Context) -> dict[str, tuple[Document, Label]]:
             for label in doc.labels:
                 cached.setdefault(label.name.lower(), (doc, label))
         ctx.memo["labels"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 @project_rule("LB103", "duplicate-label", FAMILY)

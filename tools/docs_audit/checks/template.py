@@ -93,13 +93,10 @@ def _longest_ordered(present: list[tuple[int, Section]]) -> set[int]:
     """Positions of the longest increasing run of template indices (quadratic, lists are short)."""
     best: list[list[int]] = []
     for position, (index, _) in enumerate(present):
-        chain = max(
-            (best[p] for p in range(position) if present[p][0] < index),
-            key=len,
-            default=[],
-        )
+        earlier = [best[p] for p in range(position) if present[p][0] < index]
+        chain: list[int] = max(earlier, key=len) if earlier else []
         best.append([*chain, position])
-    return set(max(best, key=len, default=[]))
+    return set(max(best, key=len)) if best else set()
 
 
 @page_rule("TP303", "empty-section", FAMILY)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .check import LinkReport, check_links
+    from .api import LinkReport, check_links
     from .report import markdown_report
 
 __all__ = ["LinkReport", "check_links", "markdown_report"]
@@ -17,7 +17,7 @@ __all__ = ["LinkReport", "check_links", "markdown_report"]
 
 def __getattr__(name: str) -> Any:
     if name in ("LinkReport", "check_links"):
-        from . import check
+        from . import api as check
 
         return getattr(check, name)
     if name == "markdown_report":

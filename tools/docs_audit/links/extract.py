@@ -54,7 +54,7 @@ _DIRECTIVE_INFO = re.compile(r"^\{([\w:.+-]+)\}\s*(.*)$")
 def is_external(url: str) -> bool:
     """Whether ``url`` names an outside resource (a URI with a known external scheme)."""
     match = _SCHEME.match(url.strip())
-    return bool(match) and match.group(1).lower() in EXTERNAL_SCHEMES
+    return match is not None and match.group(1).lower() in EXTERNAL_SCHEMES
 
 
 def bare_urls(text: str) -> Iterator[tuple[int, str]]:
@@ -69,11 +69,7 @@ def _trim(url: str) -> str:
     # Closing brackets belong to the URL only when it opened them (Wikipedia-style).
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif last == "]" and url.count("[") < url.count("]"):
+        if last in _TRAILING or (last == ")" and url.count("(") < url.count(")")) or (last == "]" and url.count("[") < url.count("]")):
             url = url[:-1]
         else:
             break

@@ -168,8 +168,10 @@ class Fetcher:
         if status >= 300 and not accepted:
             detail = answer.detail or _status_text(status)
             return UrlResult(url, Verdict.BROKEN, detail, status, final, requests=sent)
+        found: frozenset[str] = frozenset()
+        missing: frozenset[str] = frozenset()
         if answer.unchecked:
-            found, missing, unchecked = frozenset(), frozenset(), unchecked | wanted
+            unchecked = unchecked | wanted
         else:
             found, missing = answer.found, wanted - answer.found
         verdict, detail = Verdict.OK, ""
@@ -220,7 +222,7 @@ class Fetcher:
         """Seconds to wait before trying again, or ``None`` to stop here."""
         if attempt >= self.settings.retries:
             return None
-        backoff = self.settings.retry_backoff * (2**attempt) * (0.5 + random.random() / 2)
+        backoff = self.settings.retry_backoff * (2.0**attempt) * (0.5 + random.random() / 2)
         if answer.status == 429:
             pause = answer.retry_after
             if pause is not None and pause > self.settings.retry_after_cap:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 
 class HostGate:
@@ -29,10 +29,8 @@ class HostGate:
                     self.in_flight += 1
                     return
                 if wait > 0:
-                    try:
+                    with suppress(TimeoutError):
                         await asyncio.wait_for(self._changed.wait(), wait)
-                    except TimeoutError:
-                        pass
                 else:
                     await self._changed.wait()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Severity
-from .check import LinkReport
+from .api import LinkReport
 
 #: Rows per table; GitHub caps an issue body at 65536 characters.
 MAX_ROWS = 200

@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.frontend import get_default_settings
@@ -56,6 +56,10 @@ class _Collected:
 
 
 _current: list[_Collected] = []
+# docutils keeps its registries in private module globals; Sphinx saves and restores
+# them the same way (sphinx.util.docutils.docutils_namespace).
+_DIRECTIVES: Any = directives
+_ROLES: Any = roles
 
 
 def _xref_role(
@@ -180,25 +184,25 @@ class _TocDirective(Directive):
 @contextmanager
 def _namespace(text: str) -> Iterator[_Collected]:
     """Register stand-ins for this text's unknown names; restore the registries after."""
-    saved_directives = dict(directives._directives)
-    saved_roles = dict(roles._roles)
+    saved_directives = dict(_DIRECTIVES._directives)
+    saved_roles = dict(_ROLES._roles)
     collected = _Collected()
     _current.append(collected)
     try:
         for name in {m.group("name") for m in _ROLE_NAME.finditer(text)}:
             if name.lower() in _XREF_ROLES:
-                roles.register_local_role(name, _xref_role)
-            elif name not in roles._role_registry and name not in roles._roles:
-                roles.register_local_role(name, _generic_role)
+                roles.register_local_role(name, cast(Any, _xref_role))
+            elif name not in _ROLES._role_registry and name not in _ROLES._roles:
+                roles.register_local_role(name, cast(Any, _generic_role))
         for name in {m.group("name") for m in _DIRECTIVE_NAME.finditer(text)}:
             directives.register_directive(name, _directive_for(name))
         yield collected
     finally:
         _current.pop()
-        directives._directives.clear()
-        directives._directives.update(saved_directives)
-        roles._roles.clear()
-        roles._roles.update(saved_roles)
+        _DIRECTIVES._directives.clear()
+        _DIRECTIVES._directives.update(saved_directives)
+        _ROLES._roles.clear()
+        _ROLES._roles.update(saved_roles)
 
 
 def _directive_for(name: str) -> type[Directive]:
@@ -208,8 +212,8 @@ def _directive_for(name: str) -> type[Directive]:
         return _TocDirective
     if name in _PROSE_DIRECTIVES:
         return _ProseDirective
-    if name in directives._directive_registry:
-        module_name, class_name = directives._directive_registry[name]
+    if name in _DIRECTIVES._directive_registry:
+        module_name, class_name = _DIRECTIVES._directive_registry[name]
         module = __import__(f"docutils.parsers.rst.directives.{module_name}", fromlist=[class_name])
         directive: type[Directive] = getattr(module, class_name)
         return directive
