@@ -94,9 +94,13 @@ def _longest_ordered(present: list[tuple[int, Section]]) -> set[int]:
     best: list[list[int]] = []
     for position, (index, _) in enumerate(present):
         earlier = [best[p] for p in range(position) if present[p][0] < index]
-        chain: list[int] = max(earlier, key=len) if earlier else []
+        chain = max(earlier, key=_length) if earlier else []
         best.append([*chain, position])
-    return set(max(best, key=len)) if best else set()
+    return set(max(best, key=_length)) if best else set()
+
+
+def _length(chain: list[int]) -> int:
+    return len(chain)
 
 
 @page_rule("TP303", "empty-section", FAMILY)
