@@ -96,7 +96,8 @@ def _longest_ordered(present: list[tuple[int, Section]]) -> set[int]:
         earlier = [best[p] for p in range(position) if present[p][0] < index]
         chain = max(earlier, key=_length) if earlier else []
         best.append([*chain, position])
-    return set(max(best, key=_length)) if best else set()
+    longest: list[int] = max(best, key=_length) if best else []
+    return set(longest)
 
 
 def _length(chain: list[int]) -> int:
