@@ -259,10 +259,7 @@ def _network_unavailable(fetched: Mapping[str, UrlResult], any_answer: bool) -> 
     """No host answered and every fetch failed at the host level (DNS, no route)."""
     if not fetched or any_answer:
         return False
-    return all(
-        r.verdict in (Verdict.CONNECTION, Verdict.TIMEOUT) and r.host_failure
-        for r in fetched.values()
-    )
+    return all(r.no_route for r in fetched.values())
 
 
 _RULES: dict[Verdict, Rule] = {

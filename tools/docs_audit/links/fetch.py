@@ -9,6 +9,7 @@ against the address guard, gets only its own host's headers, and loops are seen.
 from __future__ import annotations
 
 import email.utils
+import errno
 import fnmatch
 import random
 import time
@@ -57,6 +58,8 @@ class _Answer:
     found: frozenset[str] = frozenset()
     unchecked: bool = False
     retry_after: float | None = None
+    #: The failure says nothing reached the host (DNS, no route, connect timeout).
+    no_route: bool = False
 
 
 def refusal(url: str, allow_private: bool) -> str | None:
@@ -107,7 +110,7 @@ class Fetcher:
                     detail = f"redirects to {current}: {detail}"
                 return UrlResult(
                     url, answer.verdict, detail, answer.status, current, requests=sent,
-                    host_failure=answer.host_failure,
+                    no_route=answer.no_route,
                 )
             assert answer.status is not None
             if answer.status in REDIRECTS and answer.location:
@@ -249,15 +252,17 @@ class Fetcher:
         except UnsafeAddressError as exc:
             return _Answer(verdict=Verdict.SKIPPED, detail=str(exc)), 0
         except ResolutionError as exc:
-            return _Answer(verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True), 0
+            return _Answer(verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True,
+                           no_route=True), 0
         except httpx.ConnectTimeout:
             return _Answer(verdict=Verdict.TIMEOUT, detail=self._timeout_text("connection"),
-                           host_failure=True), 1
+                           host_failure=True, no_route=True), 1
         except httpx.TimeoutException:
             return _Answer(verdict=Verdict.TIMEOUT, detail=self._timeout_text("answer")), 1
         except httpx.ConnectError as exc:
-            return _Answer(verdict=Verdict.CONNECTION, detail=_connect_text(exc),
-                           host_failure=True), 1
+            refused = _errno(exc) == errno.ECONNREFUSED
+            return _Answer(verdict=Verdict.CONNECTION, detail=_connect_text(exc, refused),
+                           host_failure=True, no_route=not refused), 1
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
             return _Answer(verdict=Verdict.CONNECTION, detail=_reset_text(exc)), 1
         except httpx.HTTPError as exc:
@@ -270,8 +275,8 @@ class Fetcher:
         except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
             return _Answer(verdict=Verdict.CONNECTION, detail=_reset_text(exc)), 1
         finally:
+            await _finish(response)
             self.stats.bytes_downloaded += response.num_bytes_downloaded
-            await response.aclose()
 
     async def _read(self, response: httpx.Response, wanted: frozenset[str]) -> _Answer:
         status = response.status_code
@@ -331,13 +336,23 @@ def _status_text(status: int) -> str:
         return str(status)
 
 
-def _connect_text(exc: httpx.ConnectError) -> str:
+def _errno(exc: BaseException) -> int | None:
+    """The OS error number behind an httpx exception (through its causes)."""
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, OSError) and current.errno is not None:
+            return current.errno
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _connect_text(exc: httpx.ConnectError, refused: bool) -> str:
     text = str(exc) or type(exc).__name__
     lowered = text.lower()
+    if refused:
+        return "connection refused"
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         return f"TLS error: {text}"
-    if "refused" in lowered:
-        return "connection refused"
     if "unreachable" in lowered:
         return f"network unreachable: {text}"
     return f"cannot connect: {text}"
@@ -348,6 +363,26 @@ def _reset_text(exc: httpx.HTTPError) -> str:
     if "reset" in text.lower() or not text:
         return "connection reset by the server"
     return f"connection broken: {text}"
+
+
+#: A rest of a body this small is read to keep the connection for the next request.
+DRAIN_LIMIT = 64 * 1024
+
+
+async def _finish(response: httpx.Response) -> None:
+    """Close ``response``; read a small rest first so the connection can be reused."""
+    try:
+        length = int(response.headers.get("content-length", "-1"))
+    except ValueError:
+        length = -1
+    small = response.request.method == "HEAD" or 0 <= length - response.num_bytes_downloaded <= DRAIN_LIMIT
+    if small and not response.is_closed and not response.is_stream_consumed:
+        try:
+            async for _ in response.aiter_raw():
+                pass
+        except httpx.HTTPError:
+            pass
+    await response.aclose()
 
 
 async def _sleep(seconds: float) -> None:

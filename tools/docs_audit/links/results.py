@@ -61,8 +61,8 @@ class UrlResult:
     anchors_unchecked: frozenset[str] = frozenset()
     cached: bool = False
     requests: int = 0
-    #: ``True`` when the failure concerned the host as a whole (DNS, refused, unreachable).
-    host_failure: bool = field(default=False, compare=False)
+    #: ``True`` when nothing reached the host: DNS failure, no route, connect timeout.
+    no_route: bool = field(default=False, compare=False)
 
     def covers(self, fragments: frozenset[str]) -> bool:
         """Whether this result already answers for every fragment in ``fragments``."""
