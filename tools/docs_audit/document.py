@@ -127,6 +127,15 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class MarkupMessage:
+    """A docutils system message (level 1 info to 4 severe), as linters read them."""
+
+    level: int
+    line: int
+    message: str
+
+
 @dataclass
 class Document:
     """One source page of the documentation tree."""
@@ -151,6 +160,15 @@ class Document:
     anchors: set[str] = field(default_factory=set)
     #: Results of expensive checks, keyed by check and configuration; kept in the cache.
     memo: dict[str, Any] = field(default_factory=dict)
+    #: Every docutils message of an RST page (after the standard transforms).
+    markup_messages: list[MarkupMessage] = field(default_factory=list)
+    #: Objects of this run only (the parsed doctree): never written to the cache.
+    transient: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["transient"] = {}
+        return state
 
     @property
     def lines(self) -> list[str]:

@@ -23,10 +23,14 @@ def _doc8_file(doc: Document) -> Any:
 
     raw = doc.text.encode("utf-8")
     parsed = ParsedFile(doc.relpath)
-    # doc8 normally opens the file itself; hand it the text docs-audit already read.
+    # doc8 normally reads and parses the file itself, twice (once more through
+    # restructuredtext-lint); hand it the text, doctree and messages already made.
     parsed._raw_content = raw
     parsed._lines = raw.splitlines(True)
     parsed._has_read = True
+    parsed._errors = doc.markup_messages
+    if "doctree" in doc.transient:
+        parsed._doc = doc.transient["doctree"]
     return parsed
 
 
@@ -74,11 +78,17 @@ def doc8_results(doc: Document, ctx: Context) -> list[tuple[str, int, str]]:
     return results
 
 
+def _squash(message: str) -> str:
+    return " ".join(message.split())
+
+
 def _doc8_rule(doc8_code: str, doc: Document, ctx: Context) -> Iterator[Violation]:
     if doc8_code in ctx.table("rst")["ignore"]:
         return
+    # What the parser already reported as invalid markup (DA005) is not said twice.
+    known = {(problem.line, _squash(problem.message)) for problem in doc.problems}
     for code, line, message in doc8_results(doc, ctx):
-        if code == doc8_code:
+        if code == doc8_code and (line, _squash(message)) not in known:
             yield Violation(doc.relpath, line, 1, f"{message} (doc8 {code})")
 
 

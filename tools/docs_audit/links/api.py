@@ -130,8 +130,9 @@ def check_links(
         callback = reporter.update
     try:
         return asyncio.run(
-            _audit(occurrences, settings, use_cache, guard or Guard(settings.allow_private),
-                   callback)
+            _audit(
+                occurrences, settings, use_cache, guard or Guard(settings.allow_private), callback
+            )
         )
     finally:
         if reporter is not None:
@@ -165,8 +166,9 @@ async def _audit(
         else:
             to_fetch[url] = frozenset(found)
     stats = Stats()
-    fetched, any_answer = await _fetch_all(to_fetch, settings, guard, stats, callback,
-                                           done=len(results), total=len(fragments))
+    fetched, any_answer = await _fetch_all(
+        to_fetch, settings, guard, stats, callback, done=len(results), total=len(fragments)
+    )
     results.update(fetched)
     unavailable = _network_unavailable(fetched, any_answer)
     if unavailable:
@@ -288,7 +290,9 @@ def _findings(
             message = _message(result)
             findings.append(rule.finding(_violation(occurrence, message)))
         if result.verdict.working and occurrence.fragment in result.anchors_missing:
-            message = f"anchor '#{occurrence.fragment}' not found on {result.final_url or result.url}"
+            message = (
+                f"anchor '#{occurrence.fragment}' not found on {result.final_url or result.url}"
+            )
             findings.append(rules.MISSING_ANCHOR.finding(_violation(occurrence, message)))
     if unchecked:
         findings.append(_unavailable_finding(occurrences, unchecked, settings))

@@ -131,10 +131,13 @@ def _valid(entry: Any) -> bool:
         float(entry["checked"])
     except (KeyError, ValueError, TypeError):
         return False
-    return all(
-        isinstance(entry.get(key), list) and all(isinstance(x, str) for x in entry[key])
-        for key in ("anchors_found", "anchors_unchecked")
-    ) and Verdict(entry["verdict"]).working
+    return (
+        all(
+            isinstance(entry.get(key), list) and all(isinstance(x, str) for x in entry[key])
+            for key in ("anchors_found", "anchors_unchecked")
+        )
+        and Verdict(entry["verdict"]).working
+    )
 
 
 def _reason(exc: Exception) -> str:

@@ -16,19 +16,43 @@ FORMATS = ["text", "json", "github", "sarif", "markdown"]
 
 @click.command(name="links")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format of the findings.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the findings to this file instead of standard output.")
-@click.option("--markdown-report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the Markdown report (summary and tables) to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format of the findings.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the findings to this file instead of standard output.",
+)
+@click.option(
+    "--markdown-report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the Markdown report (summary and tables) to this file.",
+)
 @click.option("--no-cache", is_flag=True, help="Check every URL again, ignoring cached results.")
-@click.option("--allow-private", is_flag=True, default=None,
-              help="Also fetch loopback, private and reserved hosts (tests, benchmarks).")
-@click.option("--require-network", is_flag=True, default=None,
-              help="Fail (instead of warn) when no host can be reached.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show progress on stderr (default: on a terminal or in CI).")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    default=None,
+    help="Also fetch loopback, private and reserved hosts (tests, benchmarks).",
+)
+@click.option(
+    "--require-network",
+    is_flag=True,
+    default=None,
+    help="Fail (instead of warn) when no host can be reached.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show progress on stderr (default: on a terminal or in CI).",
+)
 @click.pass_context
 def links(
     ctx: click.Context,
@@ -66,8 +90,9 @@ def links(
         documents = [d for d in documents if any(_under(d.relpath, w) for w in wanted)]
     if progress is None:
         progress = sys.stderr.isatty() or bool(os.environ.get("CI"))
-    report = check_links(documents, config, progress=progress, settings=settings,
-                         use_cache=not no_cache)
+    report = check_links(
+        documents, config, progress=progress, settings=settings, use_cache=not no_cache
+    )
     for warning in report.warnings:
         click.echo(f"docs-audit links: warning: {warning}", err=True)
     markdown = render_markdown(report)

@@ -107,9 +107,7 @@ class LinkSettings:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), compare=False)
 
 
-def settings_from(
-    config: Config, overrides: Mapping[str, Any] | None = None
-) -> LinkSettings:
+def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) -> LinkSettings:
     """Settings from ``[tool.docs-audit.links]`` with command-line ``overrides`` on top."""
     table = dict(config.table("links"))
     table.update(overrides or {})
@@ -128,7 +126,10 @@ def settings_from(
         ignore=_patterns(table, "ignore", where),
         accept_status=frozenset(int(s) for s in table["accept-status"]),
         allowed_redirects=tuple(
-            (_compile(source, "allowed-redirects", where), _compile(target, "allowed-redirects", where))
+            (
+                _compile(source, "allowed-redirects", where),
+                _compile(target, "allowed-redirects", where),
+            )
             for source, target in table["allowed-redirects"].items()
         ),
         anchors=bool(table["anchors"]),

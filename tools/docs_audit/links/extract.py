@@ -29,17 +29,59 @@ if TYPE_CHECKING:
 #: Schemes that name something outside the project. MyST's own ``project:``,
 #: ``path:`` and ``inv:`` are internal references, not links.
 EXTERNAL_SCHEMES = frozenset(
-    {"http", "https", "ftp", "ftps", "sftp", "mailto", "tel", "irc", "ircs", "news", "nntp",
-     "git", "ssh", "ws", "wss", "file"}
+    {
+        "http",
+        "https",
+        "ftp",
+        "ftps",
+        "sftp",
+        "mailto",
+        "tel",
+        "irc",
+        "ircs",
+        "news",
+        "nntp",
+        "git",
+        "ssh",
+        "ws",
+        "wss",
+        "file",
+    }
 )
 
 #: Directives whose body is code or other non-prose: never read for links.
 CODE_DIRECTIVES = frozenset(
-    {"code-block", "code", "sourcecode", "code-cell", "literalinclude", "highlight", "math",
-     "raw", "doctest", "testcode", "testoutput", "testsetup", "testcleanup", "parsed-literal",
-     "mermaid", "graphviz", "digraph", "graph", "plantuml", "csv-table", "jupyter-execute",
-     "ipython", "program-output", "command-output", "prompt", "literal", "productionlist",
-     "embed", "bibliography"}
+    {
+        "code-block",
+        "code",
+        "sourcecode",
+        "code-cell",
+        "literalinclude",
+        "highlight",
+        "math",
+        "raw",
+        "doctest",
+        "testcode",
+        "testoutput",
+        "testsetup",
+        "testcleanup",
+        "parsed-literal",
+        "mermaid",
+        "graphviz",
+        "digraph",
+        "graph",
+        "plantuml",
+        "csv-table",
+        "jupyter-execute",
+        "ipython",
+        "program-output",
+        "command-output",
+        "prompt",
+        "literal",
+        "productionlist",
+        "embed",
+        "bibliography",
+    }
 )
 
 #: A standalone URI in prose, as Sphinx and linkify recognise one: a scheme with
@@ -69,7 +111,11 @@ def _trim(url: str) -> str:
     # Closing brackets belong to the URL only when it opened them (Wikipedia-style).
     while url:
         last = url[-1]
-        if last in _TRAILING or (last == ")" and url.count("(") < url.count(")")) or (last == "]" and url.count("[") < url.count("]")):
+        if (
+            last in _TRAILING
+            or (last == ")" and url.count("(") < url.count(")"))
+            or (last == "]" and url.count("[") < url.count("]"))
+        ):
             url = url[:-1]
         else:
             break
@@ -104,9 +150,7 @@ class _Source:
 # --------------------------------------------------------------------------- Markdown
 
 
-def links_from_markdown(
-    tokens: Sequence[Token], env: Mapping[str, Any], text: str
-) -> list[Link]:
+def links_from_markdown(tokens: Sequence[Token], env: Mapping[str, Any], text: str) -> list[Link]:
     """Every external URL of a MyST Markdown page, in source order.
 
     ``tokens`` and ``env`` come from ``md.parse(text, env)``. Inline links, images and
@@ -542,9 +586,7 @@ def _rst_target(node: nodes.target, source: _Source) -> Iterator[Link]:
     if node.line is None:
         return
     height = max(1, len((node.rawsource or "").splitlines()))
-    found = _search(
-        source, max(1, node.line - 2), node.line + height + 1, _flexible(refuri)
-    )
+    found = _search(source, max(1, node.line - 2), node.line + height + 1, _flexible(refuri))
     if found is not None:
         yield Link(refuri, found[0], found[1], "definition")
 

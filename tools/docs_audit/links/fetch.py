@@ -109,7 +109,12 @@ class Fetcher:
                 if current != url and answer.verdict is Verdict.SKIPPED:
                     detail = f"redirects to {current}: {detail}"
                 return UrlResult(
-                    url, answer.verdict, detail, answer.status, current, requests=sent,
+                    url,
+                    answer.verdict,
+                    detail,
+                    answer.status,
+                    current,
+                    requests=sent,
                     no_route=answer.no_route,
                 )
             assert answer.status is not None
@@ -119,8 +124,12 @@ class Fetcher:
                 if target in chain:
                     loop = " -> ".join([*chain[chain.index(target) :], target])
                     return UrlResult(
-                        url, Verdict.REDIRECT_LOOP, f"redirect loop: {loop}", answer.status,
-                        target, requests=sent,
+                        url,
+                        Verdict.REDIRECT_LOOP,
+                        f"redirect loop: {loop}",
+                        answer.status,
+                        target,
+                        requests=sent,
                     )
                 chain.append(target)
                 current = target
@@ -162,7 +171,10 @@ class Fetcher:
         accepted = status in self.settings.accept_status
         if status == 429 and not accepted:
             detail = f"{_status_text(429)} after {sent} requests"
-            if answer.retry_after is not None and answer.retry_after > self.settings.retry_after_cap:
+            if (
+                answer.retry_after is not None
+                and answer.retry_after > self.settings.retry_after_cap
+            ):
                 detail += (
                     f" (asked to wait {answer.retry_after:g} s, more than retry-after-cap"
                     f" {self.settings.retry_after_cap:g} s)"
@@ -182,17 +194,14 @@ class Fetcher:
         if moved is not None and not self._redirect_allowed(url, moved):
             verdict = Verdict.REDIRECTED
             detail = f"permanently redirected ({statuses[0]}) to {moved}"
-        return UrlResult(url, verdict, detail, status, final, found, missing, unchecked,
-                         requests=sent)
-
-    def _redirect_allowed(self, source: str, target: str) -> bool:
-        return any(
-            s.match(source) and t.match(target) for s, t in self.settings.allowed_redirects
+        return UrlResult(
+            url, verdict, detail, status, final, found, missing, unchecked, requests=sent
         )
 
-    async def _request(
-        self, method: str, url: str, wanted: frozenset[str]
-    ) -> tuple[_Answer, int]:
+    def _redirect_allowed(self, source: str, target: str) -> bool:
+        return any(s.match(source) and t.match(target) for s, t in self.settings.allowed_redirects)
+
+    async def _request(self, method: str, url: str, wanted: frozenset[str]) -> tuple[_Answer, int]:
         """One request with its retries; returns the answer and how many were sent."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -252,17 +261,26 @@ class Fetcher:
         except UnsafeAddressError as exc:
             return _Answer(verdict=Verdict.SKIPPED, detail=str(exc)), 0
         except ResolutionError as exc:
-            return _Answer(verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True,
-                           no_route=True), 0
+            return _Answer(
+                verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True, no_route=True
+            ), 0
         except httpx.ConnectTimeout:
-            return _Answer(verdict=Verdict.TIMEOUT, detail=self._timeout_text("connection"),
-                           host_failure=True, no_route=True), 1
+            return _Answer(
+                verdict=Verdict.TIMEOUT,
+                detail=self._timeout_text("connection"),
+                host_failure=True,
+                no_route=True,
+            ), 1
         except httpx.TimeoutException:
             return _Answer(verdict=Verdict.TIMEOUT, detail=self._timeout_text("answer")), 1
         except httpx.ConnectError as exc:
             refused = _errno(exc) == errno.ECONNREFUSED
-            return _Answer(verdict=Verdict.CONNECTION, detail=_connect_text(exc, refused),
-                           host_failure=True, no_route=not refused), 1
+            return _Answer(
+                verdict=Verdict.CONNECTION,
+                detail=_connect_text(exc, refused),
+                host_failure=True,
+                no_route=not refused,
+            ), 1
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
             return _Answer(verdict=Verdict.CONNECTION, detail=_reset_text(exc)), 1
         except httpx.HTTPError as exc:
@@ -375,7 +393,10 @@ async def _finish(response: httpx.Response) -> None:
         length = int(response.headers.get("content-length", "-1"))
     except ValueError:
         length = -1
-    small = response.request.method == "HEAD" or 0 <= length - response.num_bytes_downloaded <= DRAIN_LIMIT
+    small = (
+        response.request.method == "HEAD"
+        or 0 <= length - response.num_bytes_downloaded <= DRAIN_LIMIT
+    )
     if small and not response.is_closed and not response.is_stream_consumed:
         try:
             async for _ in response.aiter_raw():

@@ -18,7 +18,17 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Directive, Parser, directives, roles
 from docutils.utils import new_document
 
-from ..document import CodeBlock, Document, Heading, Label, Problem, Reference, TocEntry, Toctree
+from ..document import (
+    CodeBlock,
+    Document,
+    Heading,
+    Label,
+    MarkupMessage,
+    Problem,
+    Reference,
+    TocEntry,
+    Toctree,
+)
 from .suppress import suppression_at
 
 _ROLE_NAME = re.compile(r"(?<![\w`]):(?P<name>[A-Za-z][\w:.+-]*):`")
@@ -240,8 +250,11 @@ def _settings() -> Any:
 def parse_rst(relpath: str, docname: str, text: str) -> Document:
     doc = Document(relpath=relpath, docname=docname, format="rst", text=text)
     document = new_document(relpath, _settings())
+    messages: list[MarkupMessage] = []
+    document.reporter.attach_observer(lambda message: messages.append(_message(message)))
+    parser = Parser()
     with _namespace(text) as collected:
-        Parser().parse(text, document)
+        parser.parse(text, document)
     lines = text.splitlines()
     doc.code_blocks = collected.code_blocks + list(_literal_blocks(document, lines))
     doc.code_blocks.sort(key=lambda block: block.line)
@@ -259,7 +272,30 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
         if line.lstrip().startswith("..") and (s := suppression_at(line, number, lines))
     ]
     _add_links(doc, document, text)
+    _apply_transforms(document, parser)
+    doc.markup_messages = messages
+    doc.transient["doctree"] = document
     return doc
+
+
+def _message(node: nodes.system_message) -> MarkupMessage:
+    text = nodes.Element.astext(node.children[0]) if node.children else ""
+    return MarkupMessage(node["level"], node.get("line") or 0, text)
+
+
+def _apply_transforms(document: nodes.document, parser: Parser) -> None:
+    """The transforms a docutils publisher applies (reference resolution and such).
+
+    They run after the model is read, since they rearrange sections; their messages
+    (an unknown target name, say) are what RST linters report.
+    """
+    from docutils.readers.standalone import Reader
+
+    try:
+        document.transformer.populate_from_components((Reader(parser=parser), parser))
+        document.transformer.apply_transforms()
+    except Exception:  # a transform that trips on odd input must not cost the page's facts
+        return
 
 
 def _reference(kind: str, content: str, block_line: int, lines: list[str]) -> Reference:

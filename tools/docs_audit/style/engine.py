@@ -1,0 +1,396 @@
+"""The built-in engine: Vale's linting of Markdown, reStructuredText and text files.
+
+For each file: choose the styles and rule switches of the sections whose globs
+match it, turn the markup into HTML, walk the HTML into blocks with scopes
+(headings, list items, table cells, paragraphs...), run every rule that
+applies to each block, honour comment controls, locate the alerts in the
+source, and finally run the ``raw`` rules over the unmodified file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import nlp
+from .checks import Rule
+from .goutil import sprintf
+from .ini import LEVELS, ValeConfig
+from .locate import add_alert, split_after
+from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
+from .model import Alert, Block, FileState, StyleAlert
+from .rules import RuleSet
+from .walker import Token, Walker, token_text, tokenize_html
+
+MARKDOWN_EXTS = (".md", ".mdown", ".markdown", ".markdn")
+RST_EXTS = (".rst", ".rest")
+TEXT_EXTS = (".txt",)
+
+SKIP_TAGS = ("script", "style", "pre", "figure", "noscript", "iframe")
+SKIP_CLASSES = ("problematic", "pre", "code")
+INLINE_TAGS = frozenset(
+    "b big i small abbr acronym cite dfn em kbd strong a br img span sub sup code tt del".split()
+)
+TAG_TO_SCOPE = {
+    "th": "text.table.header",
+    "td": "text.table.cell",
+    "caption": "text.table.caption",
+    "li": "text.list",
+    "blockquote": "text.blockquote",
+    "figcaption": "text.figure.caption",
+}
+_HEADING = re.compile(r"^h\d$")
+_PUNCT = frozenset(".?!,:;")
+
+_CONTROL = re.compile(r"^vale (.+\..+|[^.]+) = (YES|NO|on|off)$")
+_STYLES = re.compile(r"^vale styles? = (.*)$")
+_MATCHES = re.compile(r"^vale (.+\..+)(\[.+\]) = (YES|NO)$")
+
+
+def normalized_ext(path: Path, formats: dict[str, str]) -> str:
+    """The format a file is linted as: its extension, or what ``[formats]`` maps it to."""
+    ext = path.suffix
+    mapped = formats.get(ext.lstrip("."))
+    return "." + mapped if mapped else ext
+
+
+def sanitize(text: str) -> str:
+    return text.replace("&rsquo;", "'").replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class FileResult:
+    """What linting one file gave: its alerts, or why it could not be read."""
+
+    path: str
+    alerts: list[StyleAlert] = field(default_factory=list)
+    error: str | None = None
+
+
+def update_comments(state: FileState, comment: str) -> None:
+    """Vale's comment controls: ``vale off``/``on``, rule, match and style switches."""
+    if comment == "vale off":
+        state.comments["off"] = True
+    elif comment == "vale on":
+        state.comments["off"] = False
+    elif found := _MATCHES.match(comment):
+        try:
+            parts = json.loads(found.group(2))
+        except ValueError:
+            return
+        if isinstance(parts, list):
+            for part in parts:
+                state.comments[f"{found.group(1)}[{part}]"] = found.group(3) == "NO"
+    elif found := _CONTROL.match(comment):
+        state.comments[found.group(1)] = found.group(2) in ("NO", "off")
+    elif found := _STYLES.match(comment):
+        for style in state.base_styles:
+            state.comments[style] = True
+        for style in found.group(1).split(", "):
+            state.comments[style] = False
+
+
+def query_comments(state: FileState, check: str) -> bool:
+    if state.comments.get("off"):
+        return True
+    style, dot, _ = check.partition(".")
+    if dot and state.comments.get(style):
+        return True
+    return bool(state.comments.get(check))
+
+
+def reset_comments(state: FileState) -> None:
+    for key in state.comments:
+        if key != "off":
+            state.comments[key] = False
+
+
+@dataclass
+class _Run:
+    """The state of linting one file."""
+
+    state: FileState
+    ext: str
+    count: int
+    line_lengths: list[int] | None
+    summary: list[str] = field(default_factory=list)
+
+
+class Linter:
+    """Lints files with one configuration and its compiled rules."""
+
+    def __init__(self, config: ValeConfig, rules: RuleSet, myst: bool = True) -> None:
+        self.config = config
+        self.rules = rules
+        self.myst = myst
+        bases = rules.bases()
+        self.segmentation = "sentence" in bases
+        self.splitting = "paragraph" in bases
+        self.summary = "summary" in bases
+        self.skip_tags = tuple(config.skipped_scopes) or SKIP_TAGS
+        self.skip_classes = (*SKIP_CLASSES, *config.ignored_classes)
+        self.skipped = tuple(config.ignored_scopes) or ("tt", "code", "kbd")
+
+    # -- which files, which styles -------------------------------------------------
+
+    def supports(self, path: Path) -> bool:
+        ext = normalized_ext(path, self.config.formats)
+        return ext in MARKDOWN_EXTS + RST_EXTS + TEXT_EXTS
+
+    def _match_path(self, path: Path, shown: str) -> list[str]:
+        candidates = [shown]
+        try:
+            candidates.append(path.resolve().relative_to(self.config.root).as_posix())
+        except ValueError:
+            pass
+        return candidates
+
+    def file_state(self, path: Path, shown: str) -> FileState:
+        names = self._match_path(path, shown)
+        base = list(self.config.base_styles)
+        checks: dict[str, bool] = {}
+        for section in self.config.sections:
+            if any(section.glob.match(n) for n in names):
+                if section.base_styles is not None:
+                    base = list(section.base_styles)
+                checks.update(section.checks)
+        return FileState(base_styles=base, checks=checks)
+
+    def ignores(self, path: Path, shown: str) -> Ignores:
+        names = self._match_path(path, shown)
+        blocks = list(self.config.global_block_ignores)
+        tokens = list(self.config.global_token_ignores)
+        for section in self.config.sections:
+            if any(section.glob.match(n) for n in names):
+                blocks.extend(section.block_ignores)
+                tokens.extend(section.token_ignores)
+        return Ignores(tuple(blocks), tuple(tokens))
+
+    # -- running rules -------------------------------------------------------------
+
+    def should_run(self, name: str, run: _Run, rule: Rule, blk: Block) -> bool:
+        parts = name.split(".")
+        key = ".".join(parts[:2]) if len(parts) > 2 else name
+        definition = rule.definition
+        if not definition.scope.matches(blk.scope, blk.is_sentence):
+            return False
+        if query_comments(run.state, key):
+            return False
+        if LEVELS.get(definition.level, 1) < self.config.min_level:
+            return False
+        style = parts[0]
+        for settings in (run.state.checks, self.config.checks):
+            value = settings.get(key, settings.get(style))
+            if value is not None:
+                return value
+        return style in run.state.base_styles
+
+    def lint_block(self, run: _Run, blk: Block, lookup: bool) -> None:
+        run.state.check_context = {}
+        for name, rule in self.rules.rules.items():
+            if not self.should_run(name, run, rule, blk):
+                continue
+            for alert in rule.run(blk, run.state):
+                if query_comments(run.state, f"{name}[{alert.match}]"):
+                    continue
+                alert.message = alert.message.replace("\n", " ")
+                alert.check = alert.check or name
+                add_alert(run.state, alert, blk, run.count, lookup, run.line_lengths)
+
+    def lint_prose(self, run: _Run, blk: Block) -> None:
+        blocks: list[Block] = []
+        if self.splitting:
+            pieces = blk.text.split("\n\n")
+            for i, piece in enumerate(pieces):
+                text = piece + ("\n\n" if i < len(pieces) - 1 else "")
+                blocks.append(Block(text, "paragraph." + blk.scope, blk.context, blk.line))
+        if self.segmentation:
+            for sentence in nlp.segment(blk.text):
+                if sentence.strip():
+                    blocks.append(
+                        Block(sentence.strip(), "sentence." + blk.scope, blk.context, blk.line)
+                    )
+        blocks.append(blk)
+        lookup = "\n" in blk.text
+        for item in blocks:
+            self.lint_block(run, item, lookup)
+
+    # -- formats -------------------------------------------------------------------
+
+    def _lint_scope(self, run: _Run, walker: Walker, text: str) -> None:
+        for tag in walker.tag_history:
+            scope = TAG_TO_SCOPE.get(tag)
+            if (scope and tag not in INLINE_TAGS) or _HEADING.match(tag):
+                if scope in ("text.blockquote", "text.list"):
+                    run.summary.append(text)
+                scope = scope or "text.heading." + tag
+                text = text.lstrip(" ")
+                line = walker.block_line(text)
+                blk = Block(text, scope + run.ext, bytes(walker.context), line)
+                self.lint_block(run, blk, lookup=False)
+                return
+        run.summary.append(text)
+        line = walker.block_line(text)
+        self.lint_prose(run, Block(text, "text" + run.ext, bytes(walker.context), line))
+
+    def _lint_alt(self, run: _Run, walker: Walker, token: Token) -> None:
+        if token.data != "img" or "alt" in self.config.skipped_scopes:
+            return
+        for key, value in token.attrs:
+            if key == "alt":
+                line = walker.block_line(value)
+                blk = Block(value, "text.attr.alt", bytes(walker.context), line)
+                self.lint_block(run, blk, lookup=False)
+
+    def lint_html(self, run: _Run, source_html: str, context: str) -> bytes:
+        """Vale's ``lintHTMLTokens``; returns the context as left after masking."""
+        walker = Walker(bytearray(context.encode("utf-8")))
+        state = run.state
+        buf: list[str] = []
+        in_block = inline = skip = False
+        attr = parent_class = ""
+        for token in tokenize_html(source_html):
+            kind = token.kind
+            text = token_text(token) if kind in ("text", "comment") else token.data
+            walker.count_class(text, kind == "start")
+            closed = walker.can_close()
+            skip_class = any(c in self.skip_classes for c in token.attr("class").split(" "))
+            block_skip = skip_class and text not in INLINE_TAGS
+            if kind == "start" and (text in self.skip_tags or block_skip):
+                walker.set_class(text, block_skip)
+                in_block = True
+            elif in_block and (text in self.skip_tags or closed):
+                in_block = False
+                if closed:
+                    walker.close()
+            elif kind == "start":
+                if text in ("em", "b") and walker.last_tag() == "code":
+                    text = "code"
+                inline = text in INLINE_TAGS
+                skip = text in self.skipped
+                walker.add_tag(text)
+            elif kind == "end" and text in INLINE_TAGS:
+                walker.active_tag = ""
+            elif kind == "comment":
+                update_comments(state, text)
+                walker.update(text)
+            elif kind == "text":
+                skip = skip or self._in_literal(walker.tag_history, run.ext)
+                walker.append(text)
+                if not in_block and text:
+                    parent_skip = any(c in self.skip_classes for c in parent_class.split(" "))
+                    if walker.is_nested_list() and not inline:
+                        text = " " + text
+                    text, skip = self._clean(text, attr, skip or parent_skip, inline, token, buf)
+                    buf.append(text)
+            if kind == "end" and text not in INLINE_TAGS:
+                content = "".join(buf)
+                if content.strip():
+                    self._lint_scope(run, walker, content)
+                walker.reset()
+                buf = []
+            attr = token.attr("href")
+            parent_class = token.attr("class")
+            self._lint_alt(run, walker, token)
+            walker.replace_attributes(token, run.ext)
+        if self.summary:
+            reset_comments(state)
+            summary = "".join(t + "\n\n" for t in run.summary)
+            self.lint_block(run, Block(summary, "summary" + run.ext, bytes(walker.context), 0), True)
+        else:
+            reset_comments(state)
+        return bytes(walker.context)
+
+    @staticmethod
+    def _in_literal(history: list[str], ext: str) -> bool:
+        """rst2html wraps literal words in spans inside ``tt``."""
+        if ext not in RST_EXTS:
+            return False
+        for i in range(len(history) - 1, -1, -1):
+            if history[i] == "span":
+                continue
+            return history[i] == "tt" and i + 1 != len(history)
+        return False
+
+    @staticmethod
+    def _clean(
+        text: str, attr: str, skip: bool, inline: bool, token: Token, buf: list[str]
+    ) -> tuple[str, bool]:
+        starter = text[:1] in _PUNCT and not skip
+        if skip or attr == text:
+            text = "".join("\n" if ch == "\n" else "*" for ch in text)
+            skip = False
+        if inline and not starter:
+            # Markup edges are not white space: "[term](url)—joined" must not
+            # read as "term —joined" (Vale #1029). Insert the separating
+            # space only where the source had one.
+            previous = buf[-1] if buf else ""
+            raw = token.data
+            if not buf or raw[:1].isspace() or previous.endswith((" ", "\n")) or _ended_with_space(buf):
+                text = " " + text
+        return text, skip
+
+    # -- entry points --------------------------------------------------------------
+
+    def lint_text(self, path: Path, shown: str, content: str) -> list[StyleAlert]:
+        """Lint ``content`` as the file ``path`` (shown as ``shown``)."""
+        content = sanitize(content)
+        ext = normalized_ext(path, self.config.formats)
+        state = self.file_state(path, shown)
+        lines = split_after(content.encode("utf-8"))
+        if not state.checks and not state.base_styles and not self.config.base_styles:
+            if not self.config.checks:
+                return []
+        is_markup = ext in MARKDOWN_EXTS + RST_EXTS
+        lengths = [len(line.decode("utf-8", errors="replace")) for line in lines] if is_markup else None
+        run = _Run(state, path.suffix, len(lines), lengths)
+        if ext in MARKDOWN_EXTS:
+            transformed = apply_ignores(content, ".md", self.ignores(path, shown))
+            html = markdown_to_html(transformed, self.myst)
+            self.lint_html(run, html, prep_markdown(content, self.myst))
+        elif ext in RST_EXTS:
+            transformed = apply_ignores(content, ".rst", self.ignores(path, shown))
+            self.lint_html(run, rst_to_html(transformed), content)
+        else:
+            self.lint_prose(run, Block(content, "text" + run.ext, content.encode("utf-8"), -1))
+        raw = Block(content, "raw" + run.ext, content.encode("utf-8"), -1)
+        self.lint_block(run, raw, lookup=True)
+        return self._finish(shown, state.alerts)
+
+    @staticmethod
+    def _finish(shown: str, alerts: list[Alert]) -> list[StyleAlert]:
+        ordered = sorted(alerts, key=lambda a: (a.line, a.span[0]))
+        return [
+            StyleAlert(
+                path=shown,
+                line=a.line,
+                column=a.span[0],
+                check=a.check,
+                message=a.message,
+                severity=a.severity,
+                match=a.match,
+                link=a.link,
+            )
+            for a in ordered
+        ]
+
+    def lint_file(self, path: Path, shown: str) -> FileResult:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return FileResult(shown, error=f"{shown}: cannot read: {exc.strerror}")
+        try:
+            content = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            return FileResult(shown, error=f"{shown}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        return FileResult(shown, self.lint_text(path, shown, content))
+
+
+def _ended_with_space(buf: list[str]) -> bool:
+    return False
+
+
+__all__ = ["FileResult", "Linter", "sprintf"]
