@@ -348,10 +348,8 @@ def _collect_links(
     offset: int,
     column_offset: int,
 ) -> None:
-    try:
-        from ..links.extract import links_from_markdown
-    except ImportError:  # the link extractor is being written alongside
-        return
+    from ..links.extract import links_from_markdown
+
     seen = {(link.url, link.line, link.column) for link in state.doc.links}
     for link in links_from_markdown(tokens, env, source):
         shifted = Link(link.url, link.line + offset, link.column + column_offset, link.kind)

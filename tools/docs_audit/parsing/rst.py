@@ -394,8 +394,6 @@ def _problems(document: nodes.document) -> Iterator[Problem]:
 
 
 def _add_links(doc: Document, document: nodes.document, text: str) -> None:
-    try:
-        from ..links.extract import links_from_rst
-    except ImportError:  # the link extractor is being written alongside
-        return
+    from ..links.extract import links_from_rst
+
     doc.links = links_from_rst(document, text)
