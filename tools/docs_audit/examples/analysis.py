@@ -115,18 +115,30 @@ class _Pass:
                 kind = type(config.value).__name__
                 add("PS110", config.spot, f"process {process.label} must be a dict, not {kind}")
             else:
-                add("PS109", config.spot, f"process {process.label} is `{config.source}`, not a "
-                    "dict display, so it cannot be checked")  # fmt: skip
+                add(
+                    "PS109",
+                    config.spot,
+                    f"process {process.label} is `{config.source}`, not a "
+                    "dict display, so it cannot be checked",
+                )
             return
         for entry in config.entries:
             self._static_key(add, process, entry)
         backend = process.entry(self.names.backend_key)
         if backend is None:
             if config.unpacked:
-                add("PS109", config.spot, f"process {process.label} takes its "
-                    f"{self.names.backend_key!r} from a ** unpacking, so it cannot be checked")  # fmt: skip
+                add(
+                    "PS109",
+                    config.spot,
+                    f"process {process.label} takes its "
+                    f"{self.names.backend_key!r} from a ** unpacking, so it cannot be checked",
+                )
             else:
-                add("PS105", config.spot, f"process {process.label} has no {self.names.backend_key!r}")
+                add(
+                    "PS105",
+                    config.spot,
+                    f"process {process.label} has no {self.names.backend_key!r}",
+                )
             return
         self._static_values(doc, process, backend)
 
@@ -138,22 +150,38 @@ class _Pass:
             known = ", ".join(repr(k) for k in sorted(self.opts.allowed_keys))
             near = [k for k in self.opts.allowed_keys if str(key.value).upper() == k.upper()]
             hint = f"; did you mean {near[0]!r}?" if near else ""
-            add("PS105", key.spot, f"unknown key {key.value!r} in process {process.label} "
-                f"(a process has {known}){hint}")  # fmt: skip
+            add(
+                "PS105",
+                key.spot,
+                f"unknown key {key.value!r} in process {process.label} "
+                f"(a process has {known}){hint}",
+            )
 
     def _static_values(self, doc: Document, process: Process, backend: Entry) -> None:
         add = self._adder(doc)
         value = backend.value
         if not value.literal:
-            add("PS109", value.spot, f"{self.names.backend_key} `{value.source}` is not a literal "
-                "string, so the example cannot be checked")  # fmt: skip
+            add(
+                "PS109",
+                value.spot,
+                f"{self.names.backend_key} `{value.source}` is not a literal "
+                "string, so the example cannot be checked",
+            )
         elif not isinstance(value.value, str):
-            add("PS110", value.spot, f"{self.names.backend_key} must be a dotted path string, "
-                f"not {type(value.value).__name__}")  # fmt: skip
+            add(
+                "PS110",
+                value.spot,
+                f"{self.names.backend_key} must be a dotted path string, "
+                f"not {type(value.value).__name__}",
+            )
         app = process.entry(self.names.app_key)
         if app is not None and app.value.literal and not isinstance(app.value.value, str):
-            add("PS110", app.value.spot, f"{self.names.app_key} must be a dotted path string, "
-                f"not {type(app.value.value).__name__}")  # fmt: skip
+            add(
+                "PS110",
+                app.value.spot,
+                f"{self.names.app_key} must be a dotted path string, "
+                f"not {type(app.value.value).__name__}",
+            )
         args = process.entry(self.names.args_key)
         if args is not None:
             self._static_args(add, args.value)
@@ -163,8 +191,12 @@ class _Pass:
     def _static_args(self, add: _Add, args: Value) -> None:
         key = self.names.args_key
         if args.literal and not isinstance(args.value, dict | str):
-            add("PS110", args.spot, f"{key} must be a dict or a string, not "
-                f"{type(args.value).__name__}; leave {key} out if there are no options")  # fmt: skip
+            add(
+                "PS110",
+                args.spot,
+                f"{key} must be a dict or a string, not "
+                f"{type(args.value).__name__}; leave {key} out if there are no options",
+            )
         for entry in args.entries or ():
             if entry.key.literal and not isinstance(entry.key.value, str):
                 add("PS110", entry.key.spot, f"{key} keys must be strings, not {entry.key.value!r}")
@@ -216,7 +248,12 @@ class _Pass:
         if coverage is not None and coverage not in docs:
             docs.append(coverage)
         for doc in docs:
-            self.out.add("PS100", doc.relpath, _first_mention(doc, self.examples.get(doc.relpath), self.opts), message)
+            self.out.add(
+                "PS100",
+                doc.relpath,
+                _first_mention(doc, self.examples.get(doc.relpath), self.opts),
+                message,
+            )
 
     # -- checks that need the probe --------------------------------------------------------
 
@@ -227,19 +264,30 @@ class _Pass:
         assert backend is not None
         path = backend.value.value
         if "import_error" in result:
-            add("PS101", backend.value.spot, f"{self.names.backend_key} {path!r} cannot be "
-                f"imported: {result['import_error']}")  # fmt: skip
+            add(
+                "PS101",
+                backend.value.spot,
+                f"{self.names.backend_key} {path!r} cannot be imported: {result['import_error']}",
+            )
             return
         if "not_backend" in result:
             add("PS102", backend.value.spot, result["not_backend"])
             return
         short = str(result.get("class", path)).rsplit(".", 1)[-1]
         if "needs_app" in result:
-            add("PS104", process.name.spot, f"process {process.label} has no "
-                f"{self.names.app_key!r}; {short} fails without it ({result['needs_app']})")  # fmt: skip
+            add(
+                "PS104",
+                process.name.spot,
+                f"process {process.label} has no "
+                f"{self.names.app_key!r}; {short} fails without it ({result['needs_app']})",
+            )
         if "instantiate_error" in result:
-            add("PS111", process.name.spot, f"{short} rejects the configuration of process "
-                f"{process.label}: {result['instantiate_error']}")  # fmt: skip
+            add(
+                "PS111",
+                process.name.spot,
+                f"{short} rejects the configuration of process "
+                f"{process.label}: {result['instantiate_error']}",
+            )
             return
         args = process.entry(self.names.args_key)
         if "received_error" in result:
@@ -248,10 +296,16 @@ class _Pass:
             self._argv_values(add, args.value)
         for key in result.get("ignored", []):
             spot = _key_spot(args, key) if args else process.name.spot
-            add("PS106", spot, f"{short} ignores {self.names.args_key} key {key!r}: removing it "
-                f"does not change what the server receives ({answer.distribution})")  # fmt: skip
+            add(
+                "PS106",
+                spot,
+                f"{short} ignores {self.names.args_key} key {key!r}: removing it "
+                f"does not change what the server receives ({answer.distribution})",
+            )
 
-    def _received_error(self, add: _Add, short: str, args: Entry | None, result: dict[str, Any]) -> None:
+    def _received_error(
+        self, add: _Add, short: str, args: Entry | None, result: dict[str, Any]
+    ) -> None:
         bad = result.get("bad_arg")
         spot = _key_spot(args, bad) if args and bad else (args.value.spot if args else Spot(1, 1))
         what = f"{self.names.args_key} key {bad!r}" if bad else self.names.args_key
@@ -263,11 +317,19 @@ class _Pass:
             if not value.literal or not isinstance(key, str):
                 continue
             if isinstance(value.value, bool):
-                add("PS110", value.spot, f"{value.value!r} becomes '--{key}={value.value}', not a "
-                    "flag; write None for an option that takes no value")  # fmt: skip
+                add(
+                    "PS110",
+                    value.spot,
+                    f"{value.value!r} becomes '--{key}={value.value}', not a "
+                    "flag; write None for an option that takes no value",
+                )
             elif isinstance(value.value, list | tuple | dict | set):
-                add("PS110", value.spot, f"a {type(value.value).__name__} becomes one argument "
-                    f"'--{key}={value.value}'; an option cannot be repeated this way")  # fmt: skip
+                add(
+                    "PS110",
+                    value.spot,
+                    f"a {type(value.value).__name__} becomes one argument "
+                    f"'--{key}={value.value}'; an option cannot be repeated this way",
+                )
 
     def _received_blocks(self, doc: Document, answer: ProbeAnswer) -> None:
         by_index = {e.index: e for e in self.examples[doc.relpath]}
@@ -290,12 +352,20 @@ class _Pass:
         where = Spot(block.line, block.column)
         caption = self.opts.received_caption
         if example is None or not example.processes:
-            add("PS107", where, f"a '{caption}' block must come right after a Python block with a "
-                f"{self.names.setting} example")  # fmt: skip
+            add(
+                "PS107",
+                where,
+                f"a '{caption}' block must come right after a Python block with a "
+                f"{self.names.setting} example",
+            )
             return
         if len(example.processes) != 1:
-            add("PS107", where, f"the example before this '{caption}' block holds "
-                f"{len(example.processes)} processes; show exactly one")  # fmt: skip
+            add(
+                "PS107",
+                where,
+                f"the example before this '{caption}' block holds "
+                f"{len(example.processes)} processes; show exactly one",
+            )
             return
         found = sent_by_process.get(id(example.processes[0]))
         if found is None:
@@ -306,21 +376,35 @@ class _Pass:
             return  # reported at the example
         short = str(result["class"]).rsplit(".", 1)[-1]
         if not result.get("method"):
-            add("PS107", where, f"{short} reads {self.names.args_key} directly and receives no "
-                f"arguments; describe its keys in a table instead of a '{caption}' block")  # fmt: skip
+            add(
+                "PS107",
+                where,
+                f"{short} reads {self.names.args_key} directly and receives no "
+                f"arguments; describe its keys in a table instead of a '{caption}' block",
+            )
             return
         if not sent.args_complete:
-            add("PS109", where, f"what {short} receives cannot be computed: "
-                f"{self.names.args_key} holds values that are not literals")  # fmt: skip
+            add(
+                "PS109",
+                where,
+                f"what {short} receives cannot be computed: "
+                f"{self.names.args_key} holds values that are not literals",
+            )
             return
         self._compare(add, doc, block, str(result["received"]), answer.distribution)
 
-    def _compare(self, add: _Add, doc: Document, block: CodeBlock, received: str, distribution: str) -> None:
+    def _compare(
+        self, add: _Add, doc: Document, block: CodeBlock, received: str, distribution: str
+    ) -> None:
         lines = block.body.split("\n")
         shown = [(i, line) for i, line in enumerate(lines) if line.strip()]
         if len(shown) != 1:
-            add("PS107", Spot(block.line, block.column), f"a '{self.opts.received_caption}' block "
-                f"holds exactly one line; {distribution} computes {received}")  # fmt: skip
+            add(
+                "PS107",
+                Spot(block.line, block.column),
+                f"a '{self.opts.received_caption}' block "
+                f"holds exactly one line; {distribution} computes {received}",
+            )
             return
         offset, line = shown[0]
         if line.strip() == received:
@@ -328,8 +412,11 @@ class _Pass:
         page_line = block.body_line + offset
         text = doc.lines[page_line - 1] if page_line <= len(doc.lines) else line
         column = len(text) - len(text.lstrip()) + 1
-        add("PS107", Spot(page_line, column), f"the page shows {line.strip()} but "
-            f"{distribution} computes {received}")  # fmt: skip
+        add(
+            "PS107",
+            Spot(page_line, column),
+            f"the page shows {line.strip()} but {distribution} computes {received}",
+        )
 
     def _deprecated_text(self, doc: Document, answer: ProbeAnswer) -> None:
         relative = self.ctx.docs_relative(doc)
@@ -344,8 +431,12 @@ class _Pass:
                 else:
                     homes = sorted({path.rsplit(".", 1)[0] for path in names.values()})
                     advice = f"its classes live in {', '.join(homes)}" if homes else "do not use it"
-                self.out.add("PS103", doc.relpath, _offset_spot(doc.text, match.start()), f"{match.group(0)!r} is a "
-                    f"deprecated path (importing {module} warns); {advice}")  # fmt: skip
+                self.out.add(
+                    "PS103",
+                    doc.relpath,
+                    _offset_spot(doc.text, match.start()),
+                    f"{match.group(0)!r} is a deprecated path (importing {module} warns); {advice}",
+                )
 
     def _coverage_doc(self) -> Document | None:
         return next(
@@ -360,8 +451,12 @@ class _Pass:
         for path in answer.backends:
             pattern = re.compile(r"(?<![\w.])" + re.escape(path) + r"(?!\w)")
             if not any(pattern.search(text) for text in texts):
-                add("PS108", spot, f"{path} is a public backend class of {answer.distribution} "
-                    "but no page names it by its full dotted path")  # fmt: skip
+                add(
+                    "PS108",
+                    spot,
+                    f"{path} is a public backend class of {answer.distribution} "
+                    "but no page names it by its full dotted path",
+                )
         for error in answer.coverage_errors:
             add("PS108", spot, f"cannot list the backends of {error}")
 

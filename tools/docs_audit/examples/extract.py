@@ -196,7 +196,9 @@ class _Reader:
 
     def _is_update(self, func: ast.expr) -> bool:
         return (
-            isinstance(func, ast.Attribute) and func.attr == "update" and self._is_setting(func.value)
+            isinstance(func, ast.Attribute)
+            and func.attr == "update"
+            and self._is_setting(func.value)
         )
 
     def _mapping(self, node: ast.expr) -> None:

@@ -19,7 +19,9 @@ _BACKENDS = "django_prodserver.backends"
 SCHEMA: dict[str, Field] = {
     "setting-name": Field("str", "PRODUCTION_PROCESSES", "The setting whose examples are checked."),
     "backend-package": Field(
-        "str", _BACKENDS, "Package of the backends; its deprecated modules are found by importing it."
+        "str",
+        _BACKENDS,
+        "Package of the backends; its deprecated modules are found by importing it.",
     ),
     "backend-base": Field(
         "str", f"{_BACKENDS}.base.BaseProcessBackend", "Class every BACKEND must subclass."
@@ -70,10 +72,14 @@ SCHEMA: dict[str, Field] = {
         "list[str]", ["*.Base*", "*.*Base"], "Globs of class paths that need no documentation."
     ),
     "coverage-page": Field(
-        "str", "backends/index.md", "Page (relative to docs-root) that reports undocumented backends."
+        "str",
+        "backends/index.md",
+        "Page (relative to docs-root) that reports undocumented backends.",
     ),
     "python": Field(
-        "str", "", "Interpreter that has the documented package (default: the one running docs-audit)."
+        "str",
+        "",
+        "Interpreter that has the documented package (default: the one running docs-audit).",
     ),
     "python-path": Field(
         "list[str]", [], "Folders (relative to the project root) added to that interpreter's path."
@@ -102,7 +108,9 @@ class Options:
 
     @classmethod
     def from_table(cls, table: dict[str, Any], root: Path) -> Options:
-        names = Names(table["setting-name"], table["backend-key"], table["args-key"], table["app-key"])
+        names = Names(
+            table["setting-name"], table["backend-key"], table["args-key"], table["app-key"]
+        )
         return cls(
             names=names,
             backend_package=table["backend-package"],

@@ -197,7 +197,12 @@ class Probe:
         return str(self.default_method)
 
     def _instantiate(
-        self, backend: type, config: dict[str, Any], method: str, opaque: bool, result: dict[str, Any]
+        self,
+        backend: type,
+        config: dict[str, Any],
+        method: str,
+        opaque: bool,
+        result: dict[str, Any],
     ) -> None:
         try:
             instance = self._build(backend, config)
