@@ -22,8 +22,14 @@ def markdown_parser() -> Any:
     from mdit_py_plugins.myst_role import myst_role_plugin
 
     md = MarkdownIt("commonmark")
-    for plugin in (front_matter_plugin, myst_role_plugin, myst_block_plugin,
-                   colon_fence_plugin, deflist_plugin, dollarmath_plugin):
+    for plugin in (
+        front_matter_plugin,
+        myst_role_plugin,
+        myst_block_plugin,
+        colon_fence_plugin,
+        deflist_plugin,
+        dollarmath_plugin,
+    ):
         md.use(plugin)
     return md
 
@@ -32,8 +38,10 @@ def md_links(text: str) -> list[tuple[str, int, int, str]]:
     text = textwrap.dedent(text)
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(text, env)
-    return [(link.url, link.line, link.column, link.kind)
-            for link in links_from_markdown(tokens, env, text)]
+    return [
+        (link.url, link.line, link.column, link.kind)
+        for link in links_from_markdown(tokens, env, text)
+    ]
 
 
 def rst_links(text: str) -> list[tuple[str, int, int, str]]:

@@ -44,10 +44,20 @@ class Reply:
 
 
 Handler = Callable[[Request, "Site"], Reply | Awaitable[Reply]]
-REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other",
-           307: "Temporary Redirect", 308: "Permanent Redirect", 404: "Not Found",
-           405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests",
-           500: "Internal Server Error", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def page(*ids: str, filler: int = 0, extra: str = "") -> bytes:
@@ -87,7 +97,8 @@ class Site:
 
     def count(self, path: str | None = None, method: str | None = None) -> int:
         return sum(
-            n for (m, p), n in self.requests.items()
+            n
+            for (m, p), n in self.requests.items()
             if (path is None or p == path) and (method is None or m == method)
         )
 

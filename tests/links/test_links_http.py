@@ -46,7 +46,12 @@ def test_working_link_is_one_head_request_and_no_finding(web: SimWeb, config: Co
     assert report.results[site.url("/ok")].verdict is Verdict.OK
     assert site.requests == {("HEAD", "/ok"): 1}
     assert report.summary.as_dict() == {
-        "checked": 1, "ok": 1, "broken": 0, "redirected": 0, "skipped": 0, "cached": 0,
+        "checked": 1,
+        "ok": 1,
+        "broken": 0,
+        "redirected": 0,
+        "skipped": 0,
+        "cached": 0,
     }
 
 
@@ -276,7 +281,7 @@ def test_anchor_forms_github_prefix_name_attribute_and_skipped_kinds(
     web: SimWeb, config: Config
 ) -> None:
     site = web.add(Site())
-    body = page("user-content-readme", extra='<a name="legacy"></a><p id=\'quoted\'>x</p>')
+    body = page("user-content-readme", extra="<a name=\"legacy\"></a><p id='quoted'>x</p>")
     site.route("/repo", Reply(200, body=body))
     site.route("/blob", Reply(200, body=page()))
     report = run(

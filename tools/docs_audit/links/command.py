@@ -117,7 +117,7 @@ def links(
         f"{report.requests} requests in {report.elapsed:.1f} s",
         err=True,
     )
-    ctx.exit(1 if shared.errors else 0)
+    raise SystemExit(1 if shared.errors else 0)
 
 
 def _config(ctx: click.Context) -> Any:

@@ -1,0 +1,78 @@
+"""``[tool.docs-audit.links]``: kebab-case keys, validated values, defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docs_audit.config import load_config
+from docs_audit.findings import UsageError
+from docs_audit.links.config import SCHEMA, settings_from, substitute
+
+
+def project(tmp_path: Path, table: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.docs-audit]\ndocs-root = "docs"\n\n[tool.docs-audit.links]\n{table}\n',
+        encoding="utf-8",
+    )
+    return tmp_path / "pyproject.toml"
+
+
+def test_settings_from_the_table(tmp_path: Path) -> None:
+    path = project(
+        tmp_path,
+        """\
+concurrency = 8
+per-host-concurrency = 1
+timeout = 5
+cache-ttl = 60
+ignore = ["^https://internal\\\\."]
+accept-status = [403, 999]
+allowed-redirects = {"^https://docs\\\\.x\\\\.org/$" = "^https://docs\\\\.x\\\\.org/en/"}
+headers = {"github.com" = {Authorization = "Bearer ${GITHUB_TOKEN}"}}
+allow-private = true
+require-network = true
+""",
+    )
+    settings = settings_from(load_config(path))
+    assert (settings.concurrency, settings.per_host_concurrency, settings.timeout) == (8, 1, 5)
+    assert settings.accept_status == {403, 999}
+    assert settings.ignore[0].search("https://internal.corp/")
+    assert settings.headers[0].pattern == "github.com"
+    assert settings.allow_private and settings.require_network
+    assert settings.cache_file == tmp_path / ".docs-audit-cache" / "links.json"
+
+
+def test_defaults_are_polite() -> None:
+    assert SCHEMA["per-host-concurrency"].default == 2
+    assert SCHEMA["allow-private"].default is False
+    assert all(key == key.lower() and "_" not in key for key in SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("concurrency = 0", "'docs-audit.links.concurrency' must be greater than 0, got 0"),
+        ("retries = -1", "'docs-audit.links.retries' must not be negative, got -1"),
+        ('ignore = ["("]', "'docs-audit.links.ignore': invalid regular expression '('"),
+        (
+            'headers = {"x.org" = "token"}',
+            "'docs-audit.links.headers.x.org' must be a table of header = \"value\"",
+        ),
+        ('timeout = "fast"', "'docs-audit.links.timeout' must be float, got str"),
+        ("colour = true", "unknown key 'docs-audit.links.colour'"),
+    ],
+)
+def test_invalid_values_are_one_line_errors(tmp_path: Path, table: str, message: str) -> None:
+    path = project(tmp_path, table)
+    with pytest.raises(UsageError) as error:
+        settings_from(load_config(path))
+    assert message in str(error.value)
+    assert str(path) in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_environment_substitution() -> None:
+    assert substitute("Bearer ${T}", {"T": "abc"}) == "Bearer abc"
+    assert substitute("Bearer ${T}", {}) is None
+    assert substitute("plain", {}) == "plain"
