@@ -96,6 +96,7 @@ def parse_myst(relpath: str, docname: str, text: str) -> Document:
     doc.anchors.update(label.name for label in doc.labels)
     if doc.headings:
         doc.title = doc.headings[0].text
+    doc.prose_ranges = sorted(set(doc.prose_ranges))
     return doc
 
 
@@ -178,6 +179,8 @@ def _on_inline(
     offset: int,
     column_offset: int,
 ) -> None:
+    if token.map:
+        state.doc.prose_ranges.append((line, token.map[1] + offset))
     cursor = _Cursor(state.lines, line, column_offset)
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
@@ -394,4 +397,5 @@ _HANDLERS: dict[str, Any] = {
     "myst_line_comment": _on_comment,
     "code_block": _on_code_block,
     "fence": _on_fence,
+    "colon_fence": _on_fence,
 }

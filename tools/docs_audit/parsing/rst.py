@@ -265,6 +265,7 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
     doc.anchors = {h.slug for h in doc.headings} | {label.name for label in doc.labels}
     doc.title = doc.headings[0].text if doc.headings else None
     doc.orphan = _is_orphan(lines)
+    doc.prose_ranges = sorted(_prose_ranges(document, lines))
     doc.problems = list(_problems(document))
     doc.suppressions = [
         s
@@ -296,6 +297,20 @@ def _apply_transforms(document: nodes.document, parser: Parser) -> None:
         document.transformer.apply_transforms()
     except Exception:  # a transform that trips on odd input must not cost the page's facts
         return
+
+
+def _prose_ranges(document: nodes.document, lines: list[str]) -> set[tuple[int, int]]:
+    """Line ranges (inclusive) of paragraphs and titles."""
+    ranges: set[tuple[int, int]] = set()
+    for node in document.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
+        if node.line is None or isinstance(node.parent, nodes.system_message):
+            continue
+        height = node.rawsource.count("\n") + 1 if node.rawsource else 1
+        start = node.line
+        if isinstance(node, nodes.title):
+            start = _title_line(node.astext(), node.line, lines)
+        ranges.add((start, start + height - 1))
+    return ranges
 
 
 def _reference(kind: str, content: str, block_line: int, lines: list[str]) -> Reference:
