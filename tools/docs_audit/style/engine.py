@@ -18,7 +18,8 @@ from . import nlp
 from .checks import Rule
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
-from .locate import add_alert, split_after
+from .checks import Consistency
+from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
 from .model import Alert, Block, FileState, StyleAlert
 from .rules import RuleSet
@@ -197,6 +198,8 @@ class Linter:
                     continue
                 alert.message = alert.message.replace("\n", " ")
                 alert.check = alert.check or name
+                if not isinstance(rule, Consistency):
+                    anchor(alert, blk)
                 add_alert(run.state, alert, blk, run.count, lookup, run.line_lengths)
 
     def lint_prose(self, run: _Run, blk: Block) -> None:
@@ -205,13 +208,11 @@ class Linter:
             pieces = blk.text.split("\n\n")
             for i, piece in enumerate(pieces):
                 text = piece + ("\n\n" if i < len(pieces) - 1 else "")
-                blocks.append(Block(text, "paragraph." + blk.scope, blk.context, blk.line))
+                blocks.append(blk.sub_block(text, "paragraph." + blk.scope))
         if self.segmentation:
             for sentence in nlp.segment(blk.text):
                 if sentence.strip():
-                    blocks.append(
-                        Block(sentence.strip(), "sentence." + blk.scope, blk.context, blk.line)
-                    )
+                    blocks.append(blk.sub_block(sentence.strip(), "sentence." + blk.scope))
         blocks.append(blk)
         lookup = "\n" in blk.text
         for item in blocks:
@@ -227,22 +228,17 @@ class Linter:
                     run.summary.append(text)
                 scope = scope or "text.heading." + tag
                 text = text.lstrip(" ")
-                line = walker.block_line(text)
-                blk = Block(text, scope + run.ext, bytes(walker.context), line)
-                self.lint_block(run, blk, lookup=False)
+                self.lint_block(run, walker.block(text, scope + run.ext), lookup=False)
                 return
         run.summary.append(text)
-        line = walker.block_line(text)
-        self.lint_prose(run, Block(text, "text" + run.ext, bytes(walker.context), line))
+        self.lint_prose(run, walker.block(text, "text" + run.ext))
 
     def _lint_alt(self, run: _Run, walker: Walker, token: Token) -> None:
         if token.data != "img" or "alt" in self.config.skipped_scopes:
             return
         for key, value in token.attrs:
             if key == "alt":
-                line = walker.block_line(value)
-                blk = Block(value, "text.attr.alt", bytes(walker.context), line)
-                self.lint_block(run, blk, lookup=False)
+                self.lint_block(run, walker.block(value, "text.attr.alt"), lookup=False)
 
     def lint_html(self, run: _Run, source_html: str, context: str) -> bytes:
         """Vale's ``lintHTMLTokens``; returns the context as left after masking."""
@@ -250,7 +246,7 @@ class Linter:
         state = run.state
         buf: list[str] = []
         in_block = inline = skip = False
-        attr = parent_class = ""
+        attr = parent_class = prev_raw = ""
         for token in tokenize_html(source_html):
             kind = token.kind
             text = token_text(token) if kind in ("text", "comment") else token.data
@@ -277,20 +273,27 @@ class Linter:
                 update_comments(state, text)
                 walker.update(text)
             elif kind == "text":
-                skip = skip or self._in_literal(walker.tag_history, run.ext)
+                # Text between inline `vale off` and `vale on` comments is
+                # not part of the block (Vale #1001).
+                skip = skip or self._in_literal(walker.tag_history, run.ext) or bool(
+                    state.comments.get("off")
+                )
                 walker.append(text)
                 if not in_block and text:
                     parent_skip = any(c in self.skip_classes for c in parent_class.split(" "))
                     if walker.is_nested_list() and not inline:
                         text = " " + text
-                    text, skip = self._clean(text, attr, skip or parent_skip, inline, token, buf)
+                    spaced = not buf or token.data[:1].isspace() or prev_raw[-1:].isspace()
+                    text, skip = self._clean(text, attr, skip or parent_skip, inline, spaced)
                     buf.append(text)
+                prev_raw = token.data
             if kind == "end" and text not in INLINE_TAGS:
                 content = "".join(buf)
                 if content.strip():
                     self._lint_scope(run, walker, content)
                 walker.reset()
                 buf = []
+                prev_raw = ""
             attr = token.attr("href")
             parent_class = token.attr("class")
             self._lint_alt(run, walker, token)
@@ -315,21 +318,16 @@ class Linter:
         return False
 
     @staticmethod
-    def _clean(
-        text: str, attr: str, skip: bool, inline: bool, token: Token, buf: list[str]
-    ) -> tuple[str, bool]:
+    def _clean(text: str, attr: str, skip: bool, inline: bool, spaced: bool) -> tuple[str, bool]:
         starter = text[:1] in _PUNCT and not skip
         if skip or attr == text:
             text = "".join("\n" if ch == "\n" else "*" for ch in text)
             skip = False
-        if inline and not starter:
-            # Markup edges are not white space: "[term](url)—joined" must not
-            # read as "term —joined" (Vale #1029). Insert the separating
-            # space only where the source had one.
-            previous = buf[-1] if buf else ""
-            raw = token.data
-            if not buf or raw[:1].isspace() or previous.endswith((" ", "\n")) or _ended_with_space(buf):
-                text = " " + text
+        # Markup edges are not white space: "[term](url)—joined" must not read
+        # as "term —joined" (Vale #1029), so the separating space is only
+        # inserted where the source had one.
+        if inline and not starter and spaced:
+            text = " " + text
         return text, skip
 
     # -- entry points --------------------------------------------------------------
@@ -354,8 +352,8 @@ class Linter:
             transformed = apply_ignores(content, ".rst", self.ignores(path, shown))
             self.lint_html(run, rst_to_html(transformed), content)
         else:
-            self.lint_prose(run, Block(content, "text" + run.ext, content.encode("utf-8"), -1))
-        raw = Block(content, "raw" + run.ext, content.encode("utf-8"), -1)
+            self.lint_prose(run, Block(content, "text" + run.ext, content.encode("utf-8"), -1, 0))
+        raw = Block(content, "raw" + run.ext, content.encode("utf-8"), -1, 0)
         self.lint_block(run, raw, lookup=True)
         return self._finish(shown, state.alerts)
 
@@ -387,10 +385,6 @@ class Linter:
             line = data[: exc.start].count(b"\n") + 1
             return FileResult(shown, error=f"{shown}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})")
         return FileResult(shown, self.lint_text(path, shown, content))
-
-
-def _ended_with_space(buf: list[str]) -> bool:
-    return False
 
 
 __all__ = ["FileResult", "Linter", "sprintf"]

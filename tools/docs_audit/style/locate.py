@@ -139,6 +139,27 @@ def assign_loc(ctx: bytes, blk: Block, pad: int, alert: Alert) -> tuple[int, lis
     return blk.line + 1, alert.span
 
 
+def anchor(alert: Alert, blk: Block) -> None:
+    """Place an alert exactly when its block's text sits verbatim in the document.
+
+    The walker records where a block's text was found; a match inside it is
+    then at that offset plus its own, with no searching (Vale #869, #892).
+    """
+    if blk.offset < 0 or not alert.match:
+        return
+    text = blk.text
+    lo = len(text[: alert.span[0]].encode("utf-8"))
+    begin = blk.offset + lo
+    if begin > len(blk.context):
+        return
+    line_start = blk.context.rfind(b"\n", 0, begin) + 1
+    column = rune_len(blk.context[line_start:begin]) + 1
+    length = len(alert.match)
+    alert.line = blk.context.count(b"\n", 0, begin) + 1
+    alert.span = [column, column + max(length, 1) - 1]
+    alert.anchored = True
+
+
 def add_alert(
     state: FileState,
     alert: Alert,
@@ -150,13 +171,14 @@ def add_alert(
     """Vale's ``AddAlert``: locate, de-duplicate, apply ``limit``."""
     ctx = state.check_context.get(alert.check, blk.context)
     match = alert.match.encode("utf-8")
-    if not alert.offset and ctx.count(match) > 1 and len(ctx) < 1000:
-        head = ctx[: alert.span[0]].decode("utf-8", errors="surrogateescape")
-        alert.offset = head.split()
-    if not lookup:
-        alert.line, alert.span = assign_loc(ctx, blk, 0, alert)
-    if lookup or alert.span[0] < 0:
-        alert.line, alert.span = find_loc(ctx, blk.text, 0, count, alert, line_lengths)
+    if not alert.anchored:
+        if not alert.offset and ctx.count(match) > 1 and len(ctx) < 1000:
+            head = ctx[: alert.span[0]].decode("utf-8", errors="surrogateescape")
+            alert.offset = head.split()
+        if not lookup:
+            alert.line, alert.span = assign_loc(ctx, blk, 0, alert)
+        if lookup or alert.span[0] < 0:
+            alert.line, alert.span = find_loc(ctx, blk.text, 0, count, alert, line_lengths)
     if alert.span[0] <= 0:
         return
     state.check_context[alert.check], _ = substitute(ctx, match, b"#")

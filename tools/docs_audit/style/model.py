@@ -20,6 +20,16 @@ class Block:
     scope: str
     context: bytes
     line: int = -1
+    offset: int = -1
+
+    def sub_block(self, text: str, scope: str) -> Block:
+        """A sentence or paragraph of this block, anchored when this block is."""
+        offset = -1
+        if self.offset >= 0:
+            inner = self.text.encode("utf-8").find(text.encode("utf-8"))
+            if inner >= 0:
+                offset = self.offset + inner
+        return Block(text, scope, self.context, self.line, offset)
 
     @property
     def parent(self) -> str:
@@ -36,6 +46,7 @@ class Alert:
 
     Until it is located, ``span`` holds rune offsets into the block's text;
     afterwards ``line`` and ``span[0]`` are the 1-based line and column.
+    ``anchored`` alerts were placed from the block's known offset.
     """
 
     check: str
@@ -47,6 +58,7 @@ class Alert:
     line: int = 0
     limit: int = 0
     offset: list[str] = field(default_factory=list)
+    anchored: bool = False
 
 
 @dataclass(frozen=True)

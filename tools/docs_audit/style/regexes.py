@@ -101,7 +101,8 @@ def translate(pattern: str) -> str:
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """Compile a Vale pattern; :class:`PatternError` when it is invalid."""
     try:
-        return regex.compile(translate(pattern))
+        # Vale compiles every rule pattern with the Multiline option.
+        return regex.compile(translate(pattern), regex.MULTILINE)
     except regex.error as exc:
         raise PatternError(f"invalid regular expression {pattern!r}: {exc}") from None
     except (IndexError, ValueError) as exc:  # pragma: no cover - defensive

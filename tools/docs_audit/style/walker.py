@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote_plus
 
 from .goutil import mask_in_place
+from .model import Block
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,12 @@ class Walker:
         if pos != line and pos > -1:
             line = pos
         return line
+
+    def block(self, text: str, scope: str) -> Block:
+        """A block of ``text``: placed on a line, and anchored if found verbatim."""
+        line = self.block_line(text)
+        context = bytes(self.context)
+        return Block(text, scope, context, line, context.find(text.encode("utf-8")))
 
     def add_tag(self, tag: str) -> None:
         self.tag_history.append(tag)
