@@ -181,8 +181,10 @@ class Probe:
             result["import_error"] = _describe(exc)
             return result
         if not inspect.isclass(backend) or not issubclass(backend, self.base):
-            kind = "a class" if inspect.isclass(backend) else type(backend).__name__
-            result["not_backend"] = f"{path} is {kind}, not a subclass of {_path(self.base)}"
+            what = "a class" if inspect.isclass(backend) else f"a {type(backend).__name__}"
+            result["not_backend"] = (
+                f"{path} is {what}, not a backend (a subclass of {_path(self.base)})"
+            )
             return result
         result["class"] = _path(backend)
         method = self._method(backend)
