@@ -11,7 +11,7 @@ from docs_audit.config import load_config
 
 from .conftest import inline_expectations, listed_expectations
 
-TREES = ["refs", "labels", "template", "code", "rst", "structure", "badinput", "suppress"]
+TREES = ["refs", "refs2", "labels", "template", "code", "rst", "structure", "badinput", "suppress"]
 
 
 def _actual(root: Path) -> tuple[set[tuple[str, str, int, int]], set[tuple[str, str, int, int]]]:

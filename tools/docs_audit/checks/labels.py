@@ -81,16 +81,30 @@ def label_naming(doc: Document, ctx: Context) -> Iterator[Violation]:
 
 
 def label_index(ctx: Context) -> dict[str, tuple[Document, Label]]:
-    """The first definition of each label, in Sphinx's reading order (sorted docnames)."""
+    """The first definition of each label, in Sphinx's reading order (sorted docnames).
+
+    A name defined twice in one page is left out: docutils drops both targets.
+    """
     cached = ctx.memo.get("labels")
     if cached is None:
         cached = {}
         for docname in sorted(ctx.project.documents):
             doc = ctx.project.documents[docname]
+            repeated = _repeated_in_page(doc)
             for label in doc.labels:
-                cached.setdefault(label.name.lower(), (doc, label))
+                if label.name.lower() not in repeated:
+                    cached.setdefault(label.name.lower(), (doc, label))
         ctx.memo["labels"] = cached
     return cached
+
+
+def _repeated_in_page(doc: Document) -> set[str]:
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for label in doc.labels:
+        name = label.name.lower()
+        (repeated if name in seen else seen).add(name)
+    return repeated
 
 
 @project_rule("LB103", "duplicate-label", FAMILY)
@@ -106,8 +120,19 @@ def duplicate_label(ctx: Context) -> Iterator[Violation]:
     first = label_index(ctx)
     for docname in sorted(ctx.project.documents):
         doc = ctx.project.documents[docname]
+        seen: set[str] = set()
         for label in doc.labels:
-            owner, original = first[label.name.lower()]
+            name = label.name.lower()
+            if name in seen:
+                # Within one page docutils itself complains, at the second target.
+                yield Violation(
+                    doc.relpath, label.line, label.column, f'Duplicate explicit target name: "{name}".'
+                )
+                continue
+            seen.add(name)
+            if name not in first:
+                continue
+            owner, original = first[name]
             if owner is doc and original is label:
                 continue
             yield Violation(

@@ -262,7 +262,8 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
     doc.references = [_reference(kind, target, line, lines) for kind, target, line in collected.references]
     doc.headings = list(_headings(document, lines))
     doc.labels = list(_labels(document, lines))
-    doc.anchors = {h.slug for h in doc.headings} | {label.name for label in doc.labels}
+    # A Markdown link into an RST page may name its labels, not its section ids.
+    doc.anchors = {label.name for label in doc.labels}
     doc.title = doc.headings[0].text if doc.headings else None
     doc.orphan = _is_orphan(lines)
     doc.prose_ranges = sorted(_prose_ranges(document, lines))
