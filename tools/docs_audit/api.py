@@ -97,7 +97,8 @@ def run(
         if selection.enabled(rule.code):
             findings.extend(_run_rule(rule, ctx, wanted))
     _filter(findings, project, selection, wanted, report)
-    if use_cache and ctx.memo.get("dirty"):
+    if use_cache:
+        project.cache_stale = project.cache_stale or bool(ctx.memo.get("dirty"))
         project.save_cache()
     report.sort()
     return report
@@ -115,6 +116,8 @@ def _input_findings(project: Project, wanted: set[str] | None) -> Iterable[Findi
             Violation(relpath, problem.line, problem.column, problem.message)
         )
     for doc in project.documents.values():
+        if wanted is not None and doc.relpath not in wanted:
+            continue  # unpacking every page's details would cost a one-file run dearly
         for problem in doc.problems:
             yield INPUT_RULES[problem.code].finding(
                 Violation(doc.relpath, problem.line, problem.column, problem.message)

@@ -33,11 +33,14 @@ class Project:
     unreadable: dict[str, Problem] = field(default_factory=dict)
     #: What the cache holds for each file, so results computed later can be saved.
     cache_entries: dict[str, tuple[int, int, Document | Problem]] = field(default_factory=dict)
+    #: Whether the cache on disk no longer matches (pages changed, results memoised).
+    cache_stale: bool = False
 
     def save_cache(self) -> None:
-        """Write the cache again (checks may have memoised results on documents)."""
-        if self.cache_entries:
+        """Write the cache once, at the end of a run, if anything in it changed."""
+        if self.cache_stale and self.cache_entries:
             _write_cache(self.config, self.cache_entries)
+            self.cache_stale = False
 
     @property
     def docs_root(self) -> Path:
@@ -122,8 +125,7 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         else:
             project.unreadable[relpath] = result
     project.cache_entries = fresh
-    if use_cache and (changed or fresh.keys() != cache.keys()):
-        _write_cache(config, fresh)
+    project.cache_stale = use_cache and (changed or fresh.keys() != cache.keys())
     return project
 
 

@@ -59,10 +59,10 @@ def doc8_results(doc: Document, ctx: Context) -> list[tuple[str, int, str]]:
     key = "doc8:" + repr(sorted(ctx.table("rst").items()))
     if key in doc.memo:
         return doc.memo[key]  # type: ignore[no-any-return]
-    from doc8 import checks
-
     results: list[tuple[str, int, str]] = []
     if doc.format == "rst":
+        from doc8 import checks
+
         parsed = _doc8_file(doc)
         for check in _doc8_checks(ctx):
             if isinstance(check, checks.LineCheck):
@@ -74,7 +74,8 @@ def doc8_results(doc: Document, ctx: Context) -> list[tuple[str, int, str]]:
                     for number, code, message in check.report_iter(parsed)
                 )
     doc.memo[key] = results
-    ctx.memo["dirty"] = True
+    if doc.format == "rst":
+        ctx.memo["dirty"] = True
     return results
 
 

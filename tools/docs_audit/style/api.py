@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import Config
+from ..findings import Finding
+from ..registry import Violation
+from . import codes
 from .engine import FileResult, Linter
 from .errors import StyleConfigError
 from .ini import ValeConfig, find_config, load_vale_ini
 from .model import StyleAlert
 from .rules import load_rules
+from .vale_binary import find_vale, run_vale
 
 IGNORED_DIRS = frozenset({"node_modules", ".git"})
 
@@ -24,6 +30,8 @@ class StyleRun:
     errors: list[str] = field(default_factory=list)
     unsupported: dict[str, str] = field(default_factory=dict)
     files: int = 0
+    engine: str = "built-in"
+    cwd: Path = field(default_factory=Path.cwd)
 
 
 def resolve_config(cwd: Path, explicit: Path | None = None) -> ValeConfig:
@@ -85,3 +93,73 @@ def run_builtin(
             run.errors.append(result.error)
         run.alerts.extend(result.alerts)
     return run
+
+
+def _project_path(path: str, cwd: Path, root: Path) -> str:
+    absolute = (cwd / path).resolve()
+    try:
+        return absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def to_findings(run: StyleRun, cwd: Path, root: Path) -> list[Finding]:
+    """Style alerts as docs-audit findings (VL701-VL703; VL704 for unreadable files)."""
+    findings: list[Finding] = []
+    for alert in run.alerts:
+        rule = codes.BY_LEVEL.get(alert.severity, codes.WARNING)
+        message = f"[{alert.check}] {alert.message}"
+        findings.append(
+            rule.finding(
+                Violation(
+                    _project_path(alert.path, cwd, root),
+                    alert.line,
+                    alert.column,
+                    message,
+                    url=alert.link or None,
+                )
+            )
+        )
+    for error in run.errors:
+        path, _, rest = error.partition(":")
+        line_text, _, message = rest.partition(":")
+        line = int(line_text) if line_text.isdigit() else 1
+        findings.append(
+            codes.UNREADABLE.finding(
+                Violation(_project_path(path, cwd, root), line, 1, (message or rest).strip())
+            )
+        )
+    return sorted(findings)
+
+
+def check_style(
+    paths: Sequence[str | Path] | None,
+    config: Config,
+    cwd: Path | None = None,
+    engine: str | None = None,
+) -> StyleRun:
+    """Lint ``paths`` (default: the configured ``paths``) with vale or the built-in engine."""
+    table = config.table("style")
+    cwd = (cwd or Path.cwd()).resolve()
+    if paths:
+        targets = [Path(p) for p in paths]
+        base = cwd
+    else:
+        base = config.root.resolve()
+        targets = [Path(p) for p in table["paths"]]
+    ini = config.root / str(table["vale-ini"])
+    explicit = ini if ini.is_file() else None
+    binary = find_vale(engine or str(table["vale-binary"]))
+    if binary is not None:
+        alerts = run_vale(binary, targets, base, explicit)
+        run = StyleRun(explicit or base, alerts=alerts, engine=f"vale ({binary})")
+    else:
+        run = run_builtin(targets, base, explicit, myst=bool(table["myst"]))
+    run.cwd = base
+    return run
+
+
+def run_style(paths: Sequence[str | Path] | None, config: Config) -> list[Finding]:
+    """The style check as findings, for the reporters (and ``docs-audit release``)."""
+    run = check_style(paths, config)
+    return to_findings(run, run.cwd, config.root)

@@ -1,0 +1,61 @@
+"""The style family's rule codes (VL7xx): one per Vale level, plus problems."""
+
+from __future__ import annotations
+
+from ..findings import Severity
+from ..registry import RULES, Rule, external_rule
+
+FAMILY = "style"
+
+
+def _rule(code: str, name: str, doc: str, severity: Severity) -> Rule:
+    existing = RULES.get(code)
+    return existing if existing is not None else external_rule(code, name, FAMILY, doc, severity)
+
+
+CONFIG_ERROR = _rule(
+    "VL700",
+    "style-config-error",
+    """The Vale configuration or a rule file cannot be used.
+
+    What it does: reports a `.vale.ini` that names a missing style or uses an unknown
+    option, and a rule file with invalid YAML, an unknown key or a pattern that does not
+    compile, as `file:line`. The style check stops with exit status 2.
+
+    Use instead: fix the named key; `docs-audit style` reads the same files as Vale.
+    """,
+    Severity.ERROR,
+)
+ERROR = _rule(
+    "VL701",
+    "vale-error",
+    """A style rule of level `error` matched.
+
+    What it does: runs the Vale rules of `.vale.ini` (with the `vale` binary when it is
+    installed, else the built-in engine) and reports each alert; the message starts with
+    the rule's name, e.g. `[DjangoProdserver.ProductNames]`, and says what to write instead.
+    """,
+    Severity.ERROR,
+)
+WARNING = _rule(
+    "VL702",
+    "vale-warning",
+    """A style rule of level `warning` matched (see VL701).""",
+    Severity.WARNING,
+)
+SUGGESTION = _rule(
+    "VL703",
+    "vale-suggestion",
+    """A style rule of level `suggestion` matched (see VL701).""",
+    Severity.INFO,
+)
+UNREADABLE = _rule(
+    "VL704",
+    "style-unreadable-file",
+    """A page could not be linted for style: it is not valid UTF-8.
+
+    Use instead: save the file as UTF-8; the other pages are still checked.
+    """,
+    Severity.ERROR,
+)
+BY_LEVEL = {"error": ERROR, "warning": WARNING, "suggestion": SUGGESTION}
