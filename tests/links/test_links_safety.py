@@ -168,3 +168,31 @@ def test_reserved_names_and_unsafe_addresses() -> None:
     assert unsafe_address("::ffff:127.0.0.1") == "a loopback address"
     assert unsafe_address("192.168.1.10") == "a private address"
     assert unsafe_address("151.101.0.223") is None
+
+
+def test_offline_sandbox_with_a_local_mirror_is_still_network_unavailable(
+    config: Config,
+) -> None:
+    # As on a machine without internet whose resolver knows only a package mirror
+    # (on a documentation address): nothing public resolves.
+    async def resolve(host: str, port: int) -> list[str]:
+        if host == "pypi.org":
+            return ["203.0.113.80"]
+        raise ResolutionError(f"DNS lookup failed for {host}: Name or service not known")
+
+    report = check_links(
+        [
+            document(
+                "https://docs.gunicorn.org/en/stable/",
+                "https://pypi.org/project/x/",
+                "https://github.com/a/b",
+            )
+        ],
+        config,
+        settings=settings(allow_private=False),
+        guard=Guard(allow_private=False, resolve=resolve),
+    )
+    assert [f.code for f in report.findings] == ["LK809"]
+    assert report.findings[0].message.startswith(
+        "network unavailable: 3 links (3 URLs on 3 hosts) were not checked"
+    )

@@ -258,10 +258,15 @@ def _busiest_first(urls: Iterable[str]) -> list[str]:
 
 
 def _network_unavailable(fetched: Mapping[str, UrlResult], any_answer: bool) -> bool:
-    """No host answered and every fetch failed at the host level (DNS, no route)."""
-    if not fetched or any_answer:
+    """No host answered and every fetch failed before reaching its host (DNS, no route).
+
+    Names that resolved to a refused address do not count either way: a resolver that
+    answers only for a few mirrors (an offline sandbox) leaves the network unavailable.
+    """
+    attempted = [r for r in fetched.values() if not r.address_refused]
+    if not attempted or any_answer:
         return False
-    return all(r.no_route for r in fetched.values())
+    return all(r.no_route for r in attempted)
 
 
 _RULES: dict[Verdict, Rule] = {
@@ -329,7 +334,7 @@ def _unavailable_finding(
     affected = [o for o in occurrences if o.base in unchecked]
     first = min(affected, key=lambda o: (o.path, o.line, o.column))
     hosts = {(urlsplit(url).hostname or "") for url in unchecked}
-    reason = next(iter(sorted(r.detail for r in unchecked.values())), "")
+    reason = next(iter(sorted(r.detail for r in unchecked.values() if r.no_route)), "")
     message = (
         f"network unavailable: {len(affected)} links ({len(unchecked)} URLs on "
         f"{len(hosts)} hosts) were not checked; no host could be reached ({reason})"

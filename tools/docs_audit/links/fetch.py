@@ -60,6 +60,8 @@ class _Answer:
     retry_after: float | None = None
     #: The failure says nothing reached the host (DNS, no route, connect timeout).
     no_route: bool = False
+    #: The guard refused the address the name resolved to.
+    address_refused: bool = False
 
 
 def refusal(url: str, allow_private: bool) -> str | None:
@@ -116,6 +118,7 @@ class Fetcher:
                     current,
                     requests=sent,
                     no_route=answer.no_route,
+                    address_refused=answer.address_refused and current == url,
                 )
             assert answer.status is not None
             if answer.status in REDIRECTS and answer.location:
@@ -259,7 +262,7 @@ class Fetcher:
         try:
             response = await self.client.send(request, stream=True)
         except UnsafeAddressError as exc:
-            return _Answer(verdict=Verdict.SKIPPED, detail=str(exc)), 0
+            return _Answer(verdict=Verdict.SKIPPED, detail=str(exc), address_refused=True), 0
         except ResolutionError as exc:
             return _Answer(
                 verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True, no_route=True

@@ -63,6 +63,8 @@ class UrlResult:
     requests: int = 0
     #: ``True`` when nothing reached the host: DNS failure, no route, connect timeout.
     no_route: bool = field(default=False, compare=False)
+    #: ``True`` when the URL's own name resolved to an address the guard refuses.
+    address_refused: bool = field(default=False, compare=False)
 
     def covers(self, fragments: frozenset[str]) -> bool:
         """Whether this result already answers for every fragment in ``fragments``."""
