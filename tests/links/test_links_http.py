@@ -371,3 +371,13 @@ def test_ignore_patterns_and_other_schemes_are_not_fetched(web: SimWeb, config: 
     assert report.findings == []
     assert site.count() == 0
     assert report.summary.skipped == 3
+
+
+def test_anchor_ignore_urls_skip_pages_built_by_javascript(web: SimWeb, config: Config) -> None:
+    import re
+
+    site = web.add(Site())
+    site.route("/spa", Reply(200, body=page()))
+    report = run(config, site.url("/spa#settings"), anchor_ignore_urls=(re.compile("/spa$"),))
+    assert report.findings == []
+    assert site.requests == {("HEAD", "/spa"): 1}

@@ -87,3 +87,26 @@ def test_markdown_report_groups_places_per_url() -> None:
     )
     assert "## Warnings (1)" in text and "## Broken links (1)" in text
     assert text.endswith("_4 requests, 2.0 MB downloaded, 1.2 s._\n")
+
+
+def test_progress_bar_on_a_terminal_and_lines_elsewhere() -> None:
+    import io
+
+    from docs_audit.links.progress import ProgressReporter
+    from docs_audit.links.results import UrlResult, Verdict
+
+    result = UrlResult("https://a.org/", Verdict.OK)
+    plain = io.StringIO()
+    reporter = ProgressReporter(plain, interactive=False)
+    for done in range(1, 21):
+        reporter.update(done, 20, result)
+    reporter.close()
+    lines = plain.getvalue().splitlines()
+    assert lines[-1] == "links: 20/20 URLs checked"
+    assert 2 <= len(lines) <= 11
+    terminal = io.StringIO()
+    bar = ProgressReporter(terminal, interactive=True)
+    bar.update(1, 2, result)
+    bar.update(2, 2, result)
+    bar.close()
+    assert "links:" not in terminal.getvalue()

@@ -48,6 +48,11 @@ SCHEMA: dict[str, Field] = {
         ["^!", "^/", "^:~:"],
         "Regular expressions for fragments never checked (JavaScript routes, text fragments).",
     ),
+    "anchor-ignore-urls": Field(
+        "list[str]",
+        [],
+        "Regular expressions for URLs whose anchors are never checked (pages built by JavaScript).",
+    ),
     "anchor-max-bytes": Field(
         "int", 16 * 1024 * 1024, "Bytes of a page read at most while looking for anchors."
     ),
@@ -98,6 +103,7 @@ class LinkSettings:
         re.compile("^/"),
         re.compile("^:~:"),
     )
+    anchor_ignore_urls: tuple[re.Pattern[str], ...] = ()
     anchor_max_bytes: int = 16 * 1024 * 1024
     headers: tuple[HostHeaders, ...] = ()
     allow_private: bool = False
@@ -134,6 +140,7 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
         ),
         anchors=bool(table["anchors"]),
         anchor_ignore=_patterns(table, "anchor-ignore", where),
+        anchor_ignore_urls=_patterns(table, "anchor-ignore-urls", where),
         anchor_max_bytes=_positive(table, "anchor-max-bytes", where),
         headers=_headers(table["headers"], where),
         allow_private=bool(table["allow-private"]),

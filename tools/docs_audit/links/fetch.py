@@ -96,7 +96,7 @@ class Fetcher:
         self.any_answer = False
 
     async def check(self, url: str, fragments: frozenset[str]) -> UrlResult:
-        wanted, unchecked = self._split_fragments(fragments)
+        wanted, unchecked = self._split_fragments(url, fragments)
         method = "GET" if wanted else "HEAD"
         current, chain, statuses, sent = url, [url], [], 0
         for _ in range(self.settings.max_redirects + 1):
@@ -148,8 +148,12 @@ class Fetcher:
             requests=sent,
         )
 
-    def _split_fragments(self, fragments: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
-        if not self.settings.anchors:
+    def _split_fragments(
+        self, url: str, fragments: frozenset[str]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        if not self.settings.anchors or any(
+            p.search(url) for p in self.settings.anchor_ignore_urls
+        ):
             return frozenset(), fragments
         skipped = {
             f
