@@ -384,9 +384,19 @@ def _print(
             f"{found:>6} {missed:>7} {false:>6}"
         )
     by_name = {o.name: o for o in outcomes}
-    if "docs-audit" in by_name and "sphinx" in by_name:
-        ratio = by_name["sphinx"].seconds / by_name["docs-audit"].seconds
-        print(f"docs-audit is {ratio:.1f}x faster than Sphinx linkcheck")
+    ours = by_name.get("docs-audit")
+    if ours is not None:
+        checks = [
+            ("no miss and no false alarm", ours.reported == truth),
+            ("wall time <= 1.4 x floor", ours.seconds <= 1.4 * floor),
+            ("requests per distinct URL <= 1.3", ours.requests <= 1.3 * len(distinct)),
+        ]
+        if "sphinx" in by_name:
+            ratio = by_name["sphinx"].seconds / ours.seconds
+            print(f"docs-audit is {ratio:.1f}x faster than Sphinx linkcheck")
+            checks.append(("at least 4x faster than Sphinx linkcheck", ratio >= 4))
+        for label, met in checks:
+            print(f"target {'met' if met else 'MISSED'}: {label}")
     for o in outcomes:
         for url in sorted(o.reported - truth):
             print(f"  {o.name} false alarm: {url}")
