@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,31 @@ def discover(paths: list[Path], cwd: Path, linter: Linter) -> list[tuple[Path, s
     return found
 
 
+# The linter of the current run, inherited by forked workers (it is not pickled).
+_LINTER: Linter | None = None
+PARALLEL_FROM = 40
+
+
+def _lint_one(item: tuple[Path, str]) -> FileResult:
+    assert _LINTER is not None
+    return _LINTER.lint_file(*item)
+
+
+def _lint_all(linter: Linter, files: list[tuple[Path, str]]) -> list[FileResult]:
+    """Lint files in order; with several cores and enough files, in forked workers."""
+    global _LINTER
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(files) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return [linter.lint_file(path, shown) for path, shown in files]
+    linter.warm_up(any(path.suffix in (".rst", ".rest") for path, _ in files))
+    _LINTER = linter
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            return pool.map(_lint_one, files, chunksize=max(1, len(files) // (workers * 4)))
+    finally:
+        _LINTER = None
+
+
 def run_builtin(
     paths: list[Path], cwd: Path, vale_ini: Path | None = None, myst: bool = True
 ) -> StyleRun:
@@ -86,8 +112,7 @@ def run_builtin(
     rules = load_rules(config)
     linter = Linter(config, rules, myst=myst)
     run = StyleRun(config.path, unsupported=dict(rules.unsupported))
-    for path, shown in discover(paths, cwd, linter):
-        result: FileResult = linter.lint_file(path, shown)
+    for result in _lint_all(linter, discover(paths, cwd, linter)):
         run.files += 1
         if result.error:
             run.errors.append(result.error)

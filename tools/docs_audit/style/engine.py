@@ -117,6 +117,7 @@ class _Run:
     count: int
     line_lengths: list[int] | None
     summary: list[str] = field(default_factory=list)
+    candidates: dict[tuple[str, bool], list[tuple[str, str, Rule]]] = field(default_factory=dict)
 
 
 class Linter:
@@ -133,6 +134,12 @@ class Linter:
         self.skip_tags = tuple(config.skipped_scopes) or SKIP_TAGS
         self.skip_classes = (*SKIP_CLASSES, *config.ignored_classes)
         self.skipped = tuple(config.ignored_scopes) or ("tt", "code", "kbd")
+
+    def warm_up(self, rst: bool) -> None:
+        """Build the parsers once, before worker processes are forked."""
+        markdown_to_html("warm", self.myst)
+        if rst:
+            rst_to_html("warm")
 
     # -- which files, which styles -------------------------------------------------
 
@@ -171,16 +178,15 @@ class Linter:
 
     # -- running rules -------------------------------------------------------------
 
-    def should_run(self, name: str, run: _Run, rule: Rule, blk: Block) -> bool:
-        parts = name.split(".")
-        key = ".".join(parts[:2]) if len(parts) > 2 else name
+    def _applies(self, name: str, run: _Run, rule: Rule, scope: str, sentence: bool) -> bool:
+        """Vale's ``shouldRun`` without the comment controls (fixed for a file)."""
         definition = rule.definition
-        if not definition.scope.matches(blk.scope, blk.is_sentence):
-            return False
-        if query_comments(run.state, key):
+        if not definition.scope.matches(scope, sentence):
             return False
         if LEVELS.get(definition.level, 1) < self.config.min_level:
             return False
+        parts = name.split(".")
+        key = ".".join(parts[:2]) if len(parts) > 2 else name
         style = parts[0]
         for settings in (run.state.checks, self.config.checks):
             value = settings.get(key, settings.get(style))
@@ -188,19 +194,33 @@ class Linter:
                 return value
         return style in run.state.base_styles
 
+    def candidates(self, run: _Run, blk: Block) -> list[tuple[str, str, Rule]]:
+        """The rules that may run on blocks of this scope in this file (cached)."""
+        key = (blk.scope, blk.is_sentence)
+        found = run.candidates.get(key)
+        if found is None:
+            found = [
+                (name, ".".join(name.split(".")[:2]), rule)
+                for name, rule in self.rules.rules.items()
+                if self._applies(name, run, rule, blk.scope, blk.is_sentence)
+            ]
+            run.candidates[key] = found
+        return found
+
     def lint_block(self, run: _Run, blk: Block, lookup: bool) -> None:
         run.state.check_context = {}
-        for name, rule in self.rules.rules.items():
-            if not self.should_run(name, run, rule, blk):
+        state = run.state
+        for name, key, rule in self.candidates(run, blk):
+            if state.comments and query_comments(state, key):
                 continue
-            for alert in rule.run(blk, run.state):
-                if query_comments(run.state, f"{name}[{alert.match}]"):
+            for alert in rule.run(blk, state):
+                if state.comments and query_comments(state, f"{name}[{alert.match}]"):
                     continue
                 alert.message = alert.message.replace("\n", " ")
                 alert.check = alert.check or name
                 if not isinstance(rule, Consistency):
                     anchor(alert, blk)
-                add_alert(run.state, alert, blk, run.count, lookup, run.line_lengths)
+                add_alert(state, alert, blk, run.count, lookup, run.line_lengths)
 
     def lint_prose(self, run: _Run, blk: Block) -> None:
         blocks: list[Block] = []
@@ -252,7 +272,9 @@ class Linter:
             text = token_text(token) if kind in ("text", "comment") else token.data
             walker.count_class(text, kind == "start")
             closed = walker.can_close()
-            skip_class = any(c in self.skip_classes for c in token.attr("class").split(" "))
+            skip_class = bool(token.css_class) and any(
+                c in self.skip_classes for c in token.css_class.split(" ")
+            )
             block_skip = skip_class and text not in INLINE_TAGS
             if kind == "start" and (text in self.skip_tags or block_skip):
                 walker.set_class(text, block_skip)
@@ -280,7 +302,9 @@ class Linter:
                 )
                 walker.append(text)
                 if not in_block and text:
-                    parent_skip = any(c in self.skip_classes for c in parent_class.split(" "))
+                    parent_skip = bool(parent_class) and any(
+                        c in self.skip_classes for c in parent_class.split(" ")
+                    )
                     if walker.is_nested_list() and not inline:
                         text = " " + text
                     spaced = not buf or token.data[:1].isspace() or prev_raw[-1:].isspace()
@@ -294,8 +318,8 @@ class Linter:
                 walker.reset()
                 buf = []
                 prev_raw = ""
-            attr = token.attr("href")
-            parent_class = token.attr("class")
+            attr = token.href
+            parent_class = token.css_class
             self._lint_alt(run, walker, token)
             walker.replace_attributes(token, run.ext)
         if self.summary:

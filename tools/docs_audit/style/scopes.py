@@ -54,6 +54,9 @@ class Scope:
         return found
 
     def matches(self, scope: str, is_sentence: bool) -> bool:
+        return _matches(self, scope, is_sentence)
+
+    def _match(self, scope: str, is_sentence: bool) -> bool:
         parts = _block_parts(scope)
         for alternative in self.alternatives:
             if is_sentence and not any(
@@ -74,3 +77,8 @@ class Scope:
             elif (not selector.negated and not contained) or (selector.negated and contained):
                 return False
         return True
+
+
+@lru_cache(maxsize=8192)
+def _matches(scope: Scope, block_scope: str, is_sentence: bool) -> bool:
+    return scope._match(block_scope, is_sentence)

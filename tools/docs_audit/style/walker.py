@@ -23,6 +23,8 @@ class Token:
     kind: str  # start, end, self, text, comment
     data: str
     attrs: tuple[tuple[str, str], ...] = ()
+    css_class: str = ""
+    href: str = ""
 
     def attr(self, key: str) -> str:
         return next((v for k, v in self.attrs if k == key), "")
@@ -37,11 +39,16 @@ class _Collector(HTMLParser):
     def _attrs(attrs: list[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
         return tuple((k, v or "") for k, v in attrs)
 
+    def _tag(self, kind: str, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pairs = self._attrs(attrs)
+        found = dict(pairs)
+        self.tokens.append(Token(kind, tag, pairs, found.get("class", ""), found.get("href", "")))
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(Token("start", tag, self._attrs(attrs)))
+        self._tag("start", tag, attrs)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(Token("self", tag, self._attrs(attrs)))
+        self._tag("self", tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         self.tokens.append(Token("end", tag))
@@ -97,7 +104,7 @@ class Walker:
         self.tag_history = []
 
     def advance(self, text: str) -> int:
-        ctx = bytes(self.context)
+        ctx = self.context
         pos = 0
         for line in text.split("\n"):
             pos = ctx.find(line.encode("utf-8"))
@@ -166,7 +173,7 @@ class Walker:
 
     def replace_attributes(self, token: Token, ext: str) -> None:
         """Mask link targets, ids, sources and alt texts as they pass."""
-        if token.data not in {"img", "a", "p", "script", "span", "h1", "h2", "h3", "h4", "h5", "h6"}:
+        if not token.attrs or token.data not in {"img", "a", "p", "script", "span", "h1", "h2", "h3", "h4", "h5", "h6"}:
             return
         names = {"href", "id", "src", "alt"} | ({"class"} if ext == ".html" else set())
         for key, value in token.attrs:
