@@ -57,8 +57,8 @@ def markdown_page(rng: random.Random, index: int) -> str:
         parts.append(f"## Section {section}\n\n{_paragraph(rng, True)}\n")
         parts.append(f"```{{note}}\n{_paragraph(rng, False)}\n```\n")
         parts.append(
-            "```python\nPRODUCTION_PROCESSES = {\n    \"web\": {\n"
-            "        \"BACKEND\": \"django_prodserver.backends.servers.gunicorn.GunicornServer\",\n"
+            '```python\nPRODUCTION_PROCESSES = {\n    "web": {\n'
+            '        "BACKEND": "django_prodserver.backends.servers.gunicorn.GunicornServer",\n'
             "    },\n}\n```\n"
         )
         parts.append("| Key | Meaning |\n| --- | --- |\n| `BACKEND` | The backend class. |\n")
@@ -103,7 +103,9 @@ def main() -> int:
     args = parser.parse_args()
 
     seconds, files, alerts = timed([Path("docs")], ROOT)
-    print(f"docs/ tree: {files} files, {alerts} alerts, {seconds:.2f} s (built-in engine, warm imports)")
+    print(
+        f"docs/ tree: {files} files, {alerts} alerts, {seconds:.2f} s (built-in engine, warm imports)"
+    )
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="style-bench-"))
     try:

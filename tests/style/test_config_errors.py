@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from docs_audit.cli import main
 from docs_audit.style.command import style
 
@@ -48,7 +47,10 @@ def test_clean_configuration_reports_the_alert(project: Path) -> None:
     [
         ("extends: existence\nmessage: 'x'\ntokens: [a\n", "Word.yml:4: invalid YAML"),
         (RULE + "colour: red\n", "Word.yml:5: unknown key 'colour'"),
-        ("extends: existence\nmessage: 'x'\ntokens:\n  - '(unclosed'\n", "Word.yml:3: 'tokens': invalid regular expression"),
+        (
+            "extends: existence\nmessage: 'x'\ntokens:\n  - '(unclosed'\n",
+            "Word.yml:3: 'tokens': invalid regular expression",
+        ),
         ("extends: existance\nmessage: 'x'\n", "Word.yml:1: 'extends' must be one of"),
         ("extends: existence\ntokens: [a]\n", "Word.yml:1: missing the required 'message' key"),
         (RULE + "level: fatal\n", "Word.yml:5: 'level' must be one of"),
@@ -66,12 +68,21 @@ def test_broken_rule_file(project: Path, content: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("ini", "expected"),
     [
-        ("StylesPath = styles\n[*.md]\nBasedOnStyles = T, Missing\n", ".vale.ini:3: BasedOnStyles: style 'Missing' does not exist"),
+        (
+            "StylesPath = styles\n[*.md]\nBasedOnStyles = T, Missing\n",
+            ".vale.ini:3: BasedOnStyles: style 'Missing' does not exist",
+        ),
         ("StylesPath = nowhere\n", ".vale.ini:1: StylesPath: the path 'nowhere' does not exist"),
         ("StylesPath = styles\nColour = red\n", ".vale.ini:2: unknown core option 'Colour'"),
         ("StylesPath = styles\n[*.md]\nT.Word = maybe\n", ".vale.ini:3: 'T.Word' must be one of"),
-        ("StylesPath = styles\n[*.md]\nT.Nope = YES\n", ".vale.ini:3: 'T.Nope': no rule file T/Nope.yml"),
-        ("StylesPath = styles\nVocab = Absent\n", ".vale.ini:2: Vocab: 'config/vocabularies/Absent' does not exist"),
+        (
+            "StylesPath = styles\n[*.md]\nT.Nope = YES\n",
+            ".vale.ini:3: 'T.Nope': no rule file T/Nope.yml",
+        ),
+        (
+            "StylesPath = styles\nVocab = Absent\n",
+            ".vale.ini:2: Vocab: 'config/vocabularies/Absent' does not exist",
+        ),
     ],
 )
 def test_broken_vale_ini(project: Path, ini: str, expected: str) -> None:

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from docs_audit.style.api import run_builtin
 from docs_audit.style.regexes import compile_pattern, translate
 
@@ -87,7 +86,10 @@ def test_min_alert_level_filters(basic: Path) -> None:
     ini = basic / ".vale.ini"
     ini.write_text(ini.read_text().replace("MinAlertLevel = suggestion", "MinAlertLevel = error"))
     lines = _lines(basic, "myst.md")
-    assert lines == ["myst.md:8:13:T.Word:Remove 'simply'.", "myst.md:19:15:T.Word:Remove 'badword'."]
+    assert lines == [
+        "myst.md:8:13:T.Word:Remove 'simply'.",
+        "myst.md:19:15:T.Word:Remove 'badword'.",
+    ]
 
 
 @pytest.mark.parametrize(

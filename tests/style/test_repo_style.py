@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from docs_audit.style.api import run_builtin
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,7 +76,9 @@ def test_upgrade_guide_may_name_the_old_commands(repo: Path) -> None:
 
 
 def test_myst_targets_and_roles_are_not_prose(repo: Path) -> None:
-    text = "(backend-gunicorn)=\n\n# Gunicorn\n\nSee {ref}`backend-gunicorn`.\n\n% gunicorn comment\n"
+    text = (
+        "(backend-gunicorn)=\n\n# Gunicorn\n\nSee {ref}`backend-gunicorn`.\n\n% gunicorn comment\n"
+    )
     assert _lint(repo, "f.md", text) == []
 
 

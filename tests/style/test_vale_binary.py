@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from docs_audit.config import load_config
 from docs_audit.style.api import check_style, to_findings
 from docs_audit.style.vale_binary import parse_json

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-
 from docs_audit.style.api import run_builtin
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "vale-conformance"
@@ -34,14 +34,13 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_case(case: dict[str, object], fixtures: Path) -> None:
+def test_case(case: dict[str, Any], fixtures: Path) -> None:
     if case["id"] in KNOWN_DIFFERENCES:
-        pytest.xfail(KNOWN_DIFFERENCES[str(case["id"])])
-    cwd = fixtures / str(case["cwd"])
-    args = [Path(str(a)) for a in case["args"]]  # type: ignore[attr-defined]
-    run = run_builtin(args, cwd, myst=False)
+        pytest.xfail(KNOWN_DIFFERENCES[case["id"]])
+    cwd = fixtures / case["cwd"]
+    run = run_builtin([Path(a) for a in case["args"]], cwd, myst=False)
     assert not run.errors
-    assert {a.as_line() for a in run.alerts} == set(case["expected"])  # type: ignore[arg-type]
+    assert {a.as_line() for a in run.alerts} == set(case["expected"])
 
 
 def test_all_cases_are_present() -> None:

@@ -126,7 +126,9 @@ def make_alert(chk: Definition, span: tuple[int, int], text: str) -> Alert:
         message = sprintf(chk.message, match, repl)
     else:
         message = sprintf(chk.message, match)
-    return Alert(chk.name, chk.level, message, match, [span[0], span[1]], link=chk.link, limit=chk.limit)
+    return Alert(
+        chk.name, chk.level, message, match, [span[0], span[1]], link=chk.link, limit=chk.limit
+    )
 
 
 class Rule:
@@ -183,13 +185,13 @@ def dotnet_replace(pattern: regex.Pattern[str], text: str, template: str) -> str
         def group(ref: regex.Match[str]) -> str:
             index = int(ref.group(1) or ref.group(2))
             try:
-                return found.group(index) or ""
+                return str(found.group(index) or "")
             except IndexError:
-                return ref.group(0)
+                return str(ref.group(0))
 
-        return regex.sub(r"\$(?:\{(\d+)\}|(\d+))", group, template)
+        return str(regex.sub(r"\$(?:\{(\d+)\}|(\d+))", group, template))
 
-    return pattern.sub(expand, text)
+    return str(pattern.sub(expand, text))
 
 
 class Substitution(Rule):
@@ -257,7 +259,9 @@ def match_token(expected: str, observed: str) -> bool:
 
 
 class Occurrence(Rule):
-    def __init__(self, definition: Definition, pattern: regex.Pattern[str], low: int, high: int) -> None:
+    def __init__(
+        self, definition: Definition, pattern: regex.Pattern[str], low: int, high: int
+    ) -> None:
         self.definition = definition
         self.pattern = pattern
         self.low = low
@@ -324,12 +328,16 @@ class Repetition(Rule):
             if hit and count > self.maximum:
                 span = (previous_span[0], found.end())
                 converted = text[span[0] : span[1]]
-                if len(nlp.segment(converted)) == 1 and not search(self.exceptions, converted):
-                    if not within_phrase(self.phrases, text, span):
-                        alert = make_alert(self.definition, span, text)
-                        alert.message = sprintf(self.definition.message, curr)
-                        alerts.append(alert)
-                        count = 0
+                # A repeat across a sentence boundary ("that. That") is fine.
+                if (
+                    len(nlp.segment(converted)) == 1
+                    and not search(self.exceptions, converted)
+                    and not within_phrase(self.phrases, text, span)
+                ):
+                    alert = make_alert(self.definition, span, text)
+                    alert.message = sprintf(self.definition.message, curr)
+                    alerts.append(alert)
+                    count = 0
             previous_span = found.span()
             prev = curr
         return alerts
@@ -338,9 +346,7 @@ class Repetition(Rule):
 CaseCheck = Callable[[str, "regex.Pattern[str] | None"], tuple[str, bool]]
 
 
-def _ratio_check(
-    converter: Callable[[str], str], threshold: float
-) -> CaseCheck:
+def _ratio_check(converter: Callable[[str], str], threshold: float) -> CaseCheck:
     def check(text: str, exceptions: regex.Pattern[str] | None) -> tuple[str, bool]:
         expected = converter(text)
         want = expected.split()

@@ -76,11 +76,16 @@ def style(
 
     config = _config(ctx, config_path)
     try:
-        run = check_style(list(paths) or None, config, engine="vale" if engine == "vale" else engine)
+        run = check_style(
+            list(paths) or None, config, engine="vale" if engine == "vale" else engine
+        )
     except UsageError as exc:
         raise StyleUsageError(str(exc)) from None
     for name, kind in sorted(run.unsupported.items()):
-        click.echo(f"docs-audit style: note: {name} ({kind}) is not evaluated by the built-in engine", err=True)
+        click.echo(
+            f"docs-audit style: note: {name} ({kind}) is not evaluated by the built-in engine",
+            err=True,
+        )
     if fmt == "line":
         lines = [a.as_line() for a in sorted(run.alerts, key=lambda a: (a.path, a.line, a.column))]
         text = "".join(line + "\n" for line in lines)

@@ -9,16 +9,16 @@ source, and finally run the ``raw`` rules over the unmodified file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import nlp
-from .checks import Rule
+from .checks import Consistency, Rule
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
-from .checks import Consistency
 from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
 from .model import Alert, Block, FileState, StyleAlert
@@ -32,7 +32,28 @@ TEXT_EXTS = (".txt",)
 SKIP_TAGS = ("script", "style", "pre", "figure", "noscript", "iframe")
 SKIP_CLASSES = ("problematic", "pre", "code")
 INLINE_TAGS = frozenset(
-    "b big i small abbr acronym cite dfn em kbd strong a br img span sub sup code tt del".split()
+    [
+        "b",
+        "big",
+        "i",
+        "small",
+        "abbr",
+        "acronym",
+        "cite",
+        "dfn",
+        "em",
+        "kbd",
+        "strong",
+        "a",
+        "br",
+        "img",
+        "span",
+        "sub",
+        "sup",
+        "code",
+        "tt",
+        "del",
+    ]
 )
 TAG_TO_SCOPE = {
     "th": "text.table.header",
@@ -149,10 +170,8 @@ class Linter:
 
     def _match_path(self, path: Path, shown: str) -> list[str]:
         candidates = [shown]
-        try:
+        with contextlib.suppress(ValueError):
             candidates.append(path.resolve().relative_to(self.config.root).as_posix())
-        except ValueError:
-            pass
         return candidates
 
     def file_state(self, path: Path, shown: str) -> FileState:
@@ -297,8 +316,10 @@ class Linter:
             elif kind == "text":
                 # Text between inline `vale off` and `vale on` comments is
                 # not part of the block (Vale #1001).
-                skip = skip or self._in_literal(walker.tag_history, run.ext) or bool(
-                    state.comments.get("off")
+                skip = (
+                    skip
+                    or self._in_literal(walker.tag_history, run.ext)
+                    or bool(state.comments.get("off"))
                 )
                 walker.append(text)
                 if not in_block and text:
@@ -325,7 +346,9 @@ class Linter:
         if self.summary:
             reset_comments(state)
             summary = "".join(t + "\n\n" for t in run.summary)
-            self.lint_block(run, Block(summary, "summary" + run.ext, bytes(walker.context), 0), True)
+            self.lint_block(
+                run, Block(summary, "summary" + run.ext, bytes(walker.context), 0), True
+            )
         else:
             reset_comments(state)
         return bytes(walker.context)
@@ -362,11 +385,12 @@ class Linter:
         ext = normalized_ext(path, self.config.formats)
         state = self.file_state(path, shown)
         lines = split_after(content.encode("utf-8"))
-        if not state.checks and not state.base_styles and not self.config.base_styles:
-            if not self.config.checks:
-                return []
+        if not (state.checks or state.base_styles or self.config.checks):
+            return []
         is_markup = ext in MARKDOWN_EXTS + RST_EXTS
-        lengths = [len(line.decode("utf-8", errors="replace")) for line in lines] if is_markup else None
+        lengths = (
+            [len(line.decode("utf-8", errors="replace")) for line in lines] if is_markup else None
+        )
         run = _Run(state, path.suffix, len(lines), lengths)
         if ext in MARKDOWN_EXTS:
             transformed = apply_ignores(content, ".md", self.ignores(path, shown))
@@ -407,7 +431,9 @@ class Linter:
             content = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            return FileResult(shown, error=f"{shown}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})")
+            return FileResult(
+                shown, error=f"{shown}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
+            )
         return FileResult(shown, self.lint_text(path, shown, content))
 
 

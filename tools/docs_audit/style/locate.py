@@ -110,7 +110,9 @@ def find_loc(
     if pos < 0:
         return pos, [0, 0]
     loc = alert.span
-    lengths = line_lengths if line_lengths is not None else [rune_len(l) for l in split_after(ctx)]
+    lengths = (
+        line_lengths if line_lengths is not None else [rune_len(part) for part in split_after(ctx)]
+    )
     counter = 0
     for idx, length in enumerate(lengths):
         if counter + length >= pos:

@@ -38,12 +38,44 @@ from .regexes import compile_pattern
 
 # Directives whose body is Markdown prose; everything else is code-like.
 PROSE_DIRECTIVES = frozenset(
-    """
-    admonition attention caution danger error hint important note seealso tip warning
-    versionadded versionchanged deprecated topic sidebar margin epigraph pull-quote
-    highlights rubric dropdown tab-item tab-set card grid grid-item grid-item-card
-    figure table list-table glossary div container centered hlist
-    """.split()
+    [
+        "admonition",
+        "attention",
+        "caution",
+        "danger",
+        "error",
+        "hint",
+        "important",
+        "note",
+        "seealso",
+        "tip",
+        "warning",
+        "versionadded",
+        "versionchanged",
+        "deprecated",
+        "topic",
+        "sidebar",
+        "margin",
+        "epigraph",
+        "pull-quote",
+        "highlights",
+        "rubric",
+        "dropdown",
+        "tab-item",
+        "tab-set",
+        "card",
+        "grid",
+        "grid-item",
+        "grid-item-card",
+        "figure",
+        "table",
+        "list-table",
+        "glossary",
+        "div",
+        "container",
+        "centered",
+        "hlist",
+    ]
 )
 # Roles whose content is prose (``{abbr}`...```); reference roles lint only
 # their explicit text (``{ref}`text <target>```); all others are code.
@@ -174,7 +206,9 @@ class _Renderer(RendererHTML):
     ) -> str:
         return self._directive(tokens[idx], env)
 
-    def myst_role(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def myst_role(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         name = str(token.meta.get("name", ""))
         content = token.content
@@ -185,7 +219,9 @@ class _Renderer(RendererHTML):
             return html.escape(content)
         return f"<code>{html.escape(content)}</code>"
 
-    def _nothing(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def _nothing(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return ""
 
     myst_target = _nothing
@@ -193,12 +229,16 @@ class _Renderer(RendererHTML):
     myst_block_break = _nothing
     front_matter = _nothing
 
-    def math_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def math_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return self._code(tokens[idx])
 
     math_block_label = math_block
 
-    def math_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def math_inline(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return f"<code>{html.escape(tokens[idx].content)}</code>"
 
 
@@ -223,7 +263,7 @@ def markdown_parser(myst: bool) -> MarkdownIt:
 
 def markdown_to_html(content: str, myst: bool) -> str:
     md = markdown_parser(myst)
-    return md.render(content, {"__md__": md, "__myst__": myst})
+    return str(md.render(content, {"__md__": md, "__myst__": myst}))
 
 
 # Vale rewrites Sphinx directives before calling rst2html.

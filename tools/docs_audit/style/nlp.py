@@ -19,10 +19,10 @@ _ABBREVIATIONS = frozenset(
         "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     }
 )  # fmt: skip
-_BOUNDARY = re.compile(r"[.?!]+[\"'’”)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.?!]+[\"'\u2019\u201d)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _TOKEN = re.compile(r"[^\s]+")
-_LEADING = "([{\"'“‘"
-_TRAILING = ".,;:!?)]}\"'”’"
+_LEADING = "([{\"'\u201c\u2018"
+_TRAILING = ".,;:!?)]}\"'\u201d\u2019"
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:

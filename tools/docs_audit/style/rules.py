@@ -60,7 +60,9 @@ COMMON_KEYS = frozenset(
      "matchcase", "tests"}
 )  # fmt: skip
 TYPE_KEYS: dict[str, frozenset[str]] = {
-    "existence": frozenset({"raw", "tokens", "exceptions", "append", "ignorecase", "nonword", "vocab"}),
+    "existence": frozenset(
+        {"raw", "tokens", "exceptions", "append", "ignorecase", "nonword", "vocab"}
+    ),
     "substitution": frozenset(
         {"exceptions", "swap", "ignorecase", "nonword", "vocab", "capitalize", "pos"}
     ),
@@ -72,7 +74,9 @@ TYPE_KEYS: dict[str, frozenset[str]] = {
     "conditional": frozenset({"exceptions", "first", "second", "ignorecase", "vocab"}),
     "consistency": frozenset({"either", "nonword", "ignorecase"}),
 }
-BOOL_KEYS = frozenset({"append", "ignorecase", "nonword", "vocab", "capitalize", "alpha", "matchcase"})
+BOOL_KEYS = frozenset(
+    {"append", "ignorecase", "nonword", "vocab", "capitalize", "alpha", "matchcase"}
+)
 INT_KEYS = frozenset({"limit", "max", "min"})
 LIST_KEYS = frozenset({"tokens", "exceptions", "indicators", "raw", "scope"})
 MAP_KEYS = frozenset({"swap", "either"})
@@ -187,7 +191,9 @@ def _as_number(rule: RuleFile, key: str, kind: type[int] | type[float]) -> float
     try:
         return kind(value)
     except ValueError:
-        raise StyleConfigError(f"{rule.where(key)}: '{key}' must be a number, got {value!r}") from None
+        raise StyleConfigError(
+            f"{rule.where(key)}: '{key}' must be a number, got {value!r}"
+        ) from None
 
 
 def _pattern(rule: RuleFile, key: str, pattern: str) -> regex.Pattern[str]:
@@ -214,7 +220,9 @@ def _validate(rule: RuleFile) -> str:
             f"{rule.where('level')}: 'level' must be one of suggestion, warning, error; got {level!r}"
         )
     if rule.values.get("code"):
-        raise StyleConfigError(f"{rule.where('code')}: 'code' is deprecated; use 'scope: raw' instead")
+        raise StyleConfigError(
+            f"{rule.where('code')}: 'code' is deprecated; use 'scope: raw' instead"
+        )
     if extends in UNSUPPORTED:
         return str(extends)
     allowed = COMMON_KEYS | TYPE_KEYS[str(extends)]
@@ -323,7 +331,7 @@ def _existence(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
 
 
 def _convert_groups(pattern: str) -> str:
-    return regex.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
+    return str(regex.sub(r"(?<!\\)\((?!\?)", "(?:", pattern))
 
 
 def _substitution(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
@@ -365,7 +373,9 @@ def _occurrence(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
 def _repetition(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
     ignorecase = _as_bool(rule, "ignorecase", False)
     tokens = _as_list(rule, "tokens")
-    pattern = _pattern(rule, "tokens", ("(?i)" if ignorecase else "") + "(" + "|".join(tokens) + ")")
+    pattern = _pattern(
+        rule, "tokens", ("(?i)" if ignorecase else "") + "(" + "|".join(tokens) + ")"
+    )
     terms = _vocab_terms(rule, cfg)
     return Repetition(
         chk,

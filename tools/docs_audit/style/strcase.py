@@ -13,13 +13,63 @@ import re
 from collections.abc import Sequence
 
 _AP_SMALL = frozenset(
-    "a an and at but by for in nor of on or so the to up yet as".split()
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "but",
+        "by",
+        "for",
+        "in",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "so",
+        "the",
+        "to",
+        "up",
+        "yet",
+        "as",
+    ]
 )
 _CHICAGO_SMALL = frozenset(
-    (
-        "a an and as at but by down for from in into like near nor of off on "
-        "onto or out over past so than the till to up upon via with yet"
-    ).split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "down",
+        "for",
+        "from",
+        "in",
+        "into",
+        "like",
+        "near",
+        "nor",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "or",
+        "out",
+        "over",
+        "past",
+        "so",
+        "than",
+        "the",
+        "till",
+        "to",
+        "up",
+        "upon",
+        "via",
+        "with",
+        "yet",
+    ]
 )
 
 

@@ -71,7 +71,13 @@ def run_vale(binary: str, paths: list[Path], cwd: Path, vale_ini: Path | None) -
     command.extend(str(p) for p in paths)
     try:
         done = subprocess.run(
-            command, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=600, check=False
+            command,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=600,
+            check=False,
         )
     except OSError as exc:
         raise StyleConfigError(f"{binary}: cannot run: {exc.strerror}") from None

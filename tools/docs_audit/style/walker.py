@@ -166,14 +166,26 @@ class Walker:
         self.end = 0
 
     def is_nested_list(self) -> bool:
-        if self.last_tag() == "li" and len(self.tag_history) > 3:
-            if self.tag_history[-2] in ("ol", "ul"):
-                return self.tag_history[-3] == "li"
+        history = self.tag_history
+        if self.last_tag() == "li" and len(history) > 3 and history[-2] in ("ol", "ul"):
+            return history[-3] == "li"
         return False
 
     def replace_attributes(self, token: Token, ext: str) -> None:
         """Mask link targets, ids, sources and alt texts as they pass."""
-        if not token.attrs or token.data not in {"img", "a", "p", "script", "span", "h1", "h2", "h3", "h4", "h5", "h6"}:
+        if not token.attrs or token.data not in {
+            "img",
+            "a",
+            "p",
+            "script",
+            "span",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+        }:
             return
         names = {"href", "id", "src", "alt"} | ({"class"} if ext == ".html" else set())
         for key, value in token.attrs:
