@@ -201,10 +201,10 @@ def invalid_value_type(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A value of a type the backend cannot use.
 
     Why: ``"ARGS": None`` or a list crash with ``AttributeError``; for backends
-    that turn ``ARGS`` into ``--key=value`` arguments, ``True`` becomes
-    ``--key=True`` (not a flag; write ``None``) and a list becomes one argument
-    holding its Python text; for Granian, a value its conversion rejects
-    (``"port": "eighty"``) stops the server.
+    that turn ``ARGS`` into ``--key=value`` arguments, a list or a dict value
+    becomes one argument holding its Python text (``--bind=['a', 'b']``), so an
+    option cannot be repeated that way; for Granian, a value its conversion
+    rejects (``"port": "eighty"``) stops the server.
     """
     yield from _found("PS110", doc, ctx)
 
@@ -218,3 +218,27 @@ def backend_rejects_config(doc: Document, ctx: Context) -> Iterator[Violation]:
     threading. The example would stop the server at once.
     """
     yield from _found("PS111", doc, ctx)
+
+
+@page_rule("PS112", "rejected-arg", FAMILY)
+def rejected_arg(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """An ``ARGS`` option that the program behind the backend rejects.
+
+    Why: Gunicorn, Uvicorn, Waitress, Celery and the ``db_worker`` and
+    ``qcluster`` commands parse the arguments django-prodserver builds, and stop
+    (Waitress: prints its usage and exits with status 0) on an unknown option or a
+    bad value. The check hands what the backend passes on to the program's own
+    parser, without starting anything, and reports its message at the key.
+
+    Example::
+
+        "ARGS": {"loglevel": "info", "preload": True}
+
+    Gunicorn answers ``unrecognized arguments: --loglevel=info`` and
+    ``argument --preload: ignored explicit argument 'True'``. Use instead::
+
+        "ARGS": {"log-level": "info", "preload": None}
+
+    Which parser checks which backend is set by ``arg-validators``.
+    """
+    yield from _found("PS112", doc, ctx)

@@ -232,6 +232,7 @@ class _Pass:
             "coverage_modules": list(opts.coverage_modules),
             "coverage_exclude": list(opts.coverage_exclude),
             "received_methods": opts.received_methods,
+            "arg_validators": opts.arg_validators,
             "default_method": opts.default_method,
             "backend_key": self.names.backend_key,
             "args_key": self.names.args_key,
@@ -294,6 +295,15 @@ class _Pass:
             self._received_error(add, short, args, result)
         elif result.get("method") == self.opts.default_method and args is not None:
             self._argv_values(add, args.value)
+        if "rejected" in result:
+            self._rejected(add, short, args, result)
+        elif "validator_error" in result:
+            spot = args.value.spot if args else process.name.spot
+            add(
+                "PS112",
+                spot,
+                f"cannot validate the arguments of {short}: {result['validator_error']}",
+            )
         for key in result.get("ignored", []):
             spot = _key_spot(args, key) if args else process.name.spot
             add(
@@ -311,19 +321,23 @@ class _Pass:
         what = f"{self.names.args_key} key {bad!r}" if bad else self.names.args_key
         add("PS110", spot, f"{short} cannot use {what}: {result['received_error']}")
 
+    def _rejected(self, add: _Add, short: str, args: Entry | None, result: dict[str, Any]) -> None:
+        bad = result.get("rejected_arg")
+        spot = _key_spot(args, bad) if args and bad else (args.value.spot if args else Spot(1, 1))
+        what = f"{self.names.args_key} key {bad!r}" if bad else f"the {self.names.args_key}"
+        add(
+            "PS112",
+            spot,
+            f"{short} passes {what} on, and the {result['rejected_by']} parser rejects it: "
+            f"{result['rejected']}",
+        )
+
     def _argv_values(self, add: _Add, args: Value) -> None:
         for entry in args.entries or ():
             value, key = entry.value, entry.key.value
             if not value.literal or not isinstance(key, str):
                 continue
-            if isinstance(value.value, bool):
-                add(
-                    "PS110",
-                    value.spot,
-                    f"{value.value!r} becomes '--{key}={value.value}', not a "
-                    "flag; write None for an option that takes no value",
-                )
-            elif isinstance(value.value, list | tuple | dict | set):
+            if isinstance(value.value, list | tuple | dict | set):
                 add(
                     "PS110",
                     value.spot,

@@ -32,6 +32,8 @@ class Names:
     backend_key: str
     args_key: str
     app_key: str
+    #: Start of the package's dotted paths (``"django_prodserver."``).
+    package_prefix: str
 
     def mentioned_in(self, text: str) -> bool:
         if self.setting in text:
@@ -234,13 +236,34 @@ class _Reader:
     def _spot(self, node: ast.AST) -> Spot:
         return self.locate.spot(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
+    def _looks_like_process(self, node: ast.Dict) -> bool:
+        """A backend key with the package's path, or next to a key only processes have.
+
+        Django's own settings also have ``BACKEND`` keys (``CACHES``, ``TASKS``), so
+        that key alone does not make a dictionary a process.
+        """
+        entries = {
+            k.value: v
+            for k, v in zip(node.keys, node.values, strict=True)
+            if isinstance(k, ast.Constant)
+        }
+        backend = entries.get(self.names.backend_key)
+        if backend is None:
+            return False
+        if self.names.args_key in entries or self.names.app_key in entries:
+            return True
+        return (
+            isinstance(backend, ast.Constant)
+            and isinstance(backend.value, str)
+            and backend.value.startswith(self.names.package_prefix)
+        )
+
     def stray_processes(self, tree: ast.AST) -> Iterator[Unchecked]:
         """Dictionaries with a backend key that no checked assignment holds."""
         for node in ast.walk(tree):
             if not isinstance(node, ast.Dict) or id(node) in self.covered:
                 continue
-            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-            if self.names.backend_key in keys:
+            if self._looks_like_process(node):
                 yield Unchecked(
                     self._spot(node),
                     f"this process configuration is not inside a `{self.names.setting} = {{...}}` "

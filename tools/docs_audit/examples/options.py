@@ -43,8 +43,29 @@ SCHEMA: dict[str, Field] = {
     ),
     "installed-apps": Field(
         "list[str]",
-        ["django_prodserver", "django_q"],
-        "INSTALLED_APPS of the settings the backends see (names only; apps are not loaded).",
+        ["django_prodserver", "django_q", "django_tasks", "django_tasks_db"],
+        "INSTALLED_APPS of the settings the backends see (loaded only to validate the "
+        "arguments of management commands).",
+    ),
+    "extra-settings": Field(
+        "dict[str,any]",
+        {"TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}},
+        "More Django settings for the backends and the argument validators.",
+    ),
+    "arg-validators": Field(
+        "dict[str,str]",
+        {
+            f"{_BACKENDS}.servers.gunicorn.GunicornServer": "gunicorn",
+            f"{_BACKENDS}.servers.uvicorn.UvicornServer": "uvicorn",
+            f"{_BACKENDS}.servers.uvicorn.UvicornWSGIServer": "uvicorn",
+            f"{_BACKENDS}.servers.waitress.WaitressServer": "waitress",
+            f"{_BACKENDS}.workers.celery.CeleryWorker": "celery:worker",
+            f"{_BACKENDS}.workers.celery.CeleryBeat": "celery:beat",
+            f"{_BACKENDS}.workers.django_tasks.DjangoTasksWorker": "django-command:db_worker",
+            f"{_BACKENDS}.workers.django_q2.DjangoQ2Worker": "django-command:qcluster",
+        },
+        "Backend class to the parser that must accept the arguments it passes on: gunicorn, "
+        "uvicorn, waitress, celery:SUBCOMMAND, django-command:NAME or module:function.",
     ),
     "received-caption": Field(
         "str",
@@ -57,8 +78,8 @@ SCHEMA: dict[str, Field] = {
             f"{_BACKENDS}.servers.granian.GranianServerBase": "_parse_granian_kwargs",
             f"{_BACKENDS}._runserver_base.BaseRunserverBackend": "",
         },
-        "Base class to the method whose result the backend receives ('' if it reads ARGS "
-        "directly); the first base that matches wins.",
+        "Backend class (or base class) to the method whose result the backend receives "
+        "('' if it reads ARGS directly); the nearest class in the backend's MRO wins.",
     ),
     "default-received-method": Field(
         "str", "prep_server_args", "Method for every other backend (its ARGS become arguments)."
@@ -98,6 +119,7 @@ class Options:
     django_settings: dict[str, Any]
     received_caption: str
     received_methods: dict[str, str]
+    arg_validators: dict[str, str]
     default_method: str
     coverage_modules: tuple[str, ...]
     coverage_exclude: tuple[str, ...]
@@ -109,7 +131,11 @@ class Options:
     @classmethod
     def from_table(cls, table: dict[str, Any], root: Path) -> Options:
         names = Names(
-            table["setting-name"], table["backend-key"], table["args-key"], table["app-key"]
+            table["setting-name"],
+            table["backend-key"],
+            table["args-key"],
+            table["app-key"],
+            table["backend-package"].split(".")[0] + ".",
         )
         return cls(
             names=names,
@@ -118,12 +144,14 @@ class Options:
             allowed_keys=frozenset([*names.keys, *table["extra-process-keys"]]),
             deprecated_allowed=tuple(table["deprecated-allowed"]),
             django_settings={
+                **table["extra-settings"],
                 "INSTALLED_APPS": list(table["installed-apps"]),
                 "WSGI_APPLICATION": table["wsgi-application"],
                 "ASGI_APPLICATION": table["asgi-application"],
             },
             received_caption=table["received-caption"],
             received_methods=dict(table["received-methods"]),
+            arg_validators=dict(table["arg-validators"]),
             default_method=table["default-received-method"],
             coverage_modules=tuple(table["coverage-modules"]),
             coverage_exclude=tuple(table["coverage-exclude"]),

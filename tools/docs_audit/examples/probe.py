@@ -8,7 +8,7 @@ package can run it. The docs-audit process itself never imports the package.
 Request keys: ``settings`` (passed to ``settings.configure``), ``sys_path``,
 ``backend_package``, ``base_class``, ``coverage_modules``, ``coverage_exclude``,
 ``received_methods`` (class path to method name, ``""`` for none),
-``default_method``, ``backend_key``, ``args_key``, ``app_key`` and
+``arg_validators`` (class path to a validator of :mod:`validators`), ``default_method``, ``backend_key``, ``args_key``, ``app_key`` and
 ``processes``: ``[{"id": int, "config": "<repr of a dict>", "args_opaque": bool}]``.
 
 Response: ``{"ok": true, "distribution", "deprecated", "backends",
@@ -21,6 +21,7 @@ import ast
 import contextlib
 import fnmatch
 import importlib
+import importlib.util
 import inspect
 import json
 import os
@@ -167,9 +168,8 @@ class Probe:
         self.args_key = request["args_key"]
         self.app_key = request["app_key"]
         self.default_method = request["default_method"]
-        self.methods = [
-            (_import_object(path), method) for path, method in request["received_methods"].items()
-        ]
+        self.methods = _by_class(request["received_methods"])
+        self.validators = _by_class(request.get("arg_validators", {}))
 
     def process(self, item: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {"id": item["id"]}
@@ -187,49 +187,71 @@ class Probe:
             )
             return result
         result["class"] = _path(backend)
-        method = self._method(backend)
+        method = _most_specific(backend, self.methods, self.default_method)
         result["method"] = method
-        self._instantiate(backend, config, method, item.get("args_opaque", False), result)
+        config = self._instantiate(backend, config, result)
+        if config is None or not method:
+            return result
+        self._receive(backend, config, method, result)
+        if "received" not in result:
+            return result
+        validator = _most_specific(backend, self.validators, "")
+        if validator and method == self.default_method:
+            self._validate(backend, config, validator, result)
+        if method != self.default_method and not item.get("args_opaque", False):
+            result["ignored"] = self._ignored(backend, config, method, result["received"])
         return result
 
-    def _method(self, backend: type) -> str:
-        for base, method in self.methods:
-            if issubclass(backend, base):
-                return str(method)
-        return str(self.default_method)
-
     def _instantiate(
-        self,
-        backend: type,
-        config: dict[str, Any],
-        method: str,
-        opaque: bool,
-        result: dict[str, Any],
-    ) -> None:
+        self, backend: type, config: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The configuration the backend accepts (with a stand-in APP if it needs one)."""
         try:
-            instance = self._build(backend, config)
+            self._build(backend, config)
+            return config
         except Exception as exc:
             if self.app_key in config:
                 result["instantiate_error"] = _describe(exc)
-                return
+                return None
             # Does it work once an APP is given? Then APP is what is missing.
-            config = {**config, self.app_key: STUB_APP}
+            with_app = {**config, self.app_key: STUB_APP}
             try:
-                instance = self._build(backend, config)
+                self._build(backend, with_app)
             except Exception:
                 result["instantiate_error"] = _describe(exc)
-                return
+                return None
             result["needs_app"] = _describe(exc)
-        if not method:
-            return
+            return with_app
+
+    def _receive(
+        self, backend: type, config: dict[str, Any], method: str, result: dict[str, Any]
+    ) -> None:
         try:
-            result["received"] = repr(getattr(instance, method)())
+            result["received"] = repr(self._received(backend, config, method))
         except Exception as exc:
             result["received_error"] = _describe(exc)
-            result["bad_arg"] = self._culprit(backend, config, method)
+            result["bad_arg"] = self._culprit(
+                backend, config, lambda c: self._received(backend, c, method) and None
+            )
+
+    def _validate(
+        self, backend: type, config: dict[str, Any], spec: str, result: dict[str, Any]
+    ) -> None:
+        try:
+            validate = _validators().resolve(spec)
+            error = validate(self._received(backend, config, self.default_method))
+        except Exception as exc:
+            result["validator_error"] = f"{spec}: {_describe(exc)}"
             return
-        if method != self.default_method and not opaque:
-            result["ignored"] = self._ignored(backend, config, method, result["received"])
+        if error:
+            result["rejected"] = error
+            result["rejected_by"] = spec
+            result["rejected_arg"] = self._culprit(
+                backend, config, lambda c: validate(self._received(backend, c, self.default_method))
+            )
+
+    def _received(self, backend: type, config: dict[str, Any], method: str) -> Any:
+        return getattr(self._build(backend, config), method)()
 
     def _build(self, backend: type, config: dict[str, Any]) -> Any:
         app = config.get(self.app_key)
@@ -237,15 +259,15 @@ class Probe:
             _stub_if_missing(app)
         return backend(**config)
 
-    def _culprit(self, backend: type, config: dict[str, Any], method: str) -> str | None:
-        """The one ARGS key whose value alone makes ``method`` fail, if there is one."""
+    def _culprit(self, backend: type, config: dict[str, Any], problem: Any) -> str | None:
+        """The first ARGS key that causes ``problem`` (raises or returns a message) alone."""
         args = config.get(self.args_key)
         if not isinstance(args, dict):
             return None
         for key, value in args.items():
             try:
-                instance = self._build(backend, {**config, self.args_key: {key: value}})
-                getattr(instance, method)()
+                if problem({**config, self.args_key: {key: value}}):
+                    return str(key)
             except Exception:
                 return str(key)
         return None
@@ -261,12 +283,47 @@ class Probe:
         for key in args:
             rest = {k: v for k, v in args.items() if k != key}
             try:
-                instance = self._build(backend, {**config, self.args_key: rest})
-                if repr(getattr(instance, method)()) == received:
+                if (
+                    repr(self._received(backend, {**config, self.args_key: rest}, method))
+                    == received
+                ):
                     ignored.append(str(key))
             except Exception:
                 continue
         return ignored
+
+
+def _by_class(mapping: dict[str, str]) -> dict[Any, str]:
+    """Class paths resolved to classes; a path that does not import is left out."""
+    resolved: dict[Any, str] = {}
+    for path, value in mapping.items():
+        try:
+            resolved[_import_object(path)] = value
+        except Exception:
+            continue
+    return resolved
+
+
+def _most_specific(backend: type, mapping: dict[Any, str], default: str) -> str:
+    """The value for the nearest class in the backend's MRO, so subclasses can differ."""
+    for cls in backend.__mro__:
+        if cls in mapping:
+            return mapping[cls]
+    return default
+
+
+def _validators() -> types.ModuleType:
+    """validators.py from this folder, loaded by path: docs_audit is not importable here."""
+    cached = sys.modules.get("_docs_audit_validators")
+    if cached is not None:
+        return cached
+    location = os.path.join(os.path.dirname(os.path.abspath(__file__)), "validators.py")
+    spec = importlib.util.spec_from_file_location("_docs_audit_validators", location)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _stub_if_missing(dotted: str) -> None:
