@@ -18,7 +18,7 @@ from ..context import Context
 from ..document import CodeBlock, Document
 from ..registry import Violation
 from .client import ProbeAnswer, ask_probe
-from .extract import Entry, Example, Process, Spot, Value, examples_in
+from .extract import PYTHON_LANGUAGES, Entry, Example, Process, Spot, Value, examples_in
 from .options import Options
 from .probe import STUB_APP
 
@@ -48,7 +48,25 @@ def options(ctx: Context) -> Options:
 def relevant(doc: Document, ctx: Context) -> bool:
     """Whether the page needs the analysis at all (keeps one-file runs fast)."""
     opts = options(ctx)
-    return opts.mentioned_in(doc.text) or ctx.docs_relative(doc) == opts.coverage_page
+    return _concerns(doc, opts) or ctx.docs_relative(doc) == opts.coverage_page
+
+
+def _concerns(doc: Document, opts: Options) -> bool:
+    """A Python block about the setting, a "Received" block, or a path of the package.
+
+    Prose that only names the setting has nothing to check.
+    """
+    if opts.backend_package in doc.text:
+        return True
+    return any(
+        (block.language.lower() in PYTHON_LANGUAGES and opts.names.mentioned_in(block.body))
+        or _caption(block) == opts.received_caption
+        for block in doc.code_blocks
+    )
+
+
+def _caption(block: CodeBlock) -> str:
+    return dict(block.options).get("caption", "").strip()
 
 
 def analysis(ctx: Context) -> Findings:
@@ -75,7 +93,7 @@ class _Pass:
         self.opts = opts
         self.names = opts.names
         self.out = Findings()
-        self.pages = [d for d in ctx.documents if opts.mentioned_in(d.text)]
+        self.pages = [d for d in ctx.documents if _concerns(d, opts)]
         self.examples = {d.relpath: examples_in(d, self.names) for d in self.pages}
         self.sent: dict[int, _Sent] = {}
         self.configs: list[dict[str, Any]] = []
@@ -349,7 +367,7 @@ class _Pass:
         by_index = {e.index: e for e in self.examples[doc.relpath]}
         sent_by_process = {id(s.process): (i, s) for i, s in self.sent.items()}
         for index, block in enumerate(doc.code_blocks):
-            if dict(block.options).get("caption", "").strip() != self.opts.received_caption:
+            if _caption(block) != self.opts.received_caption:
                 continue
             example = by_index.get(index - 1)
             self._received_block(doc, block, example, sent_by_process, answer)

@@ -160,6 +160,3 @@ class Options:
             python_path=tuple(str((root / p).resolve()) for p in table["python-path"]),
             timeout=table["timeout"],
         )
-
-    def mentioned_in(self, text: str) -> bool:
-        return self.backend_package in text or self.names.mentioned_in(text)
