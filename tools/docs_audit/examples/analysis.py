@@ -7,6 +7,7 @@ the probe only when some page mentions the setting or the backend package.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from collections import defaultdict
@@ -204,7 +205,7 @@ class _Pass:
         if args is not None:
             self._static_args(add, args.value)
         if value.is_str():
-            self._send(doc, process, args)
+            self._route(doc, process, backend.value, args)
 
     def _static_args(self, add: _Add, args: Value) -> None:
         key = self.names.args_key
@@ -218,6 +219,26 @@ class _Pass:
         for entry in args.entries or ():
             if entry.key.literal and not isinstance(entry.key.value, str):
                 add("PS110", entry.key.spot, f"{key} keys must be strings, not {entry.key.value!r}")
+
+    def _route(self, doc: Document, process: Process, backend: Value, args: Entry | None) -> None:
+        """Send paths of the package to the probe; never import anything else a page names.
+
+        A reader's own backend (``mysite.backends.MyServer``) cannot be checked, but a
+        misspelt package name is reported rather than skipped.
+        """
+        prefix = self.names.package_prefix
+        path = str(backend.value)
+        if path.startswith(prefix):
+            self._send(doc, process, args)
+            return
+        top, wanted = path.split(".")[0], prefix.rstrip(".")
+        if difflib.SequenceMatcher(None, top, wanted).ratio() >= 0.8:
+            self._adder(doc)(
+                "PS101",
+                backend.spot,
+                f"{self.names.backend_key} {path!r} cannot be imported: {top!r} looks like a "
+                f"misspelling of {wanted!r}",
+            )
 
     def _send(self, doc: Document, process: Process, args: Entry | None) -> None:
         """Queue a process for the probe with every literal part of its configuration."""
