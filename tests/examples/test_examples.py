@@ -189,3 +189,13 @@ def test_pages_are_not_modified(tmp_path: Path, page: str) -> None:
     before = (root / page).read_bytes()
     _run(root)
     assert (root / page).read_bytes() == before
+
+
+def test_an_app_that_is_not_installed_is_left_out(tmp_path: Path) -> None:
+    root = _tree(
+        "checked",
+        tmp_path,
+        'installed-apps = ["django_prodserver", "django_q", "django_tasks", '
+        '"django_tasks_db", "no_such_app"]\n',
+    )
+    assert _found(_run(root)) == inline_expectations(root)

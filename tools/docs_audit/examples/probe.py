@@ -72,7 +72,13 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     except ImportError as exc:
         return {"ok": False, "error": f"Django is not importable: {_describe(exc)}"}
     if not settings.configured:
-        settings.configure(**request["settings"])
+        configured = dict(request["settings"])
+        # An app that is not installed would stop django.setup() for every validator;
+        # without it, its commands are missing, as they are in the reader's project.
+        configured["INSTALLED_APPS"] = [
+            app for app in configured.get("INSTALLED_APPS", []) if _importable(app)
+        ]
+        settings.configure(**configured)
     package = request["backend_package"]
     try:
         root = importlib.import_module(package)
@@ -354,6 +360,13 @@ def _import_object(dotted: str) -> Any:
         return getattr(module, attr)
     except AttributeError:
         raise ImportError(f"module {module_path!r} has no attribute {attr!r}") from None
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _path(cls: Any) -> str:
