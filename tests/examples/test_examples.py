@@ -199,3 +199,11 @@ def test_an_app_that_is_not_installed_is_left_out(tmp_path: Path) -> None:
         '"django_tasks_db", "no_such_app"]\n',
     )
     assert _found(_run(root)) == inline_expectations(root)
+
+
+def test_a_missing_command_is_reported_as_unvalidated_not_as_rejected(tmp_path: Path) -> None:
+    root = _tree("checked", tmp_path, 'installed-apps = ["django_prodserver", "django_q"]\n')
+    messages = [f.message for f in _run(root).findings if f.code == "PS112"]
+    unvalidated = [m for m in messages if "no management command 'db_worker'" in m]
+    assert unvalidated and all(m.startswith("cannot validate") for m in unvalidated)
+    assert not any("django-command:db_worker parser rejects" in m for m in messages)

@@ -331,11 +331,11 @@ class _Pass:
             return
         args = process.entry(self.names.args_key)
         if "received_error" in result:
-            self._received_error(add, short, args, result)
+            self._received_error(add, short, process, args, result)
         elif result.get("method") == self.opts.default_method and args is not None:
             self._argv_values(add, args.value)
         if "rejected" in result:
-            self._rejected(add, short, args, result)
+            self._rejected(add, short, process, args, result)
         elif "validator_error" in result:
             spot = args.value.spot if args else process.name.spot
             add(
@@ -353,16 +353,26 @@ class _Pass:
             )
 
     def _received_error(
-        self, add: _Add, short: str, args: Entry | None, result: dict[str, Any]
+        self, add: _Add, short: str, process: Process, args: Entry | None, result: dict[str, Any]
     ) -> None:
         bad = result.get("bad_arg")
-        spot = _key_spot(args, bad) if args and bad else (args.value.spot if args else Spot(1, 1))
+        spot = (
+            _key_spot(args, bad)
+            if args and bad
+            else (args.value.spot if args else process.name.spot)
+        )
         what = f"{self.names.args_key} key {bad!r}" if bad else self.names.args_key
         add("PS110", spot, f"{short} cannot use {what}: {result['received_error']}")
 
-    def _rejected(self, add: _Add, short: str, args: Entry | None, result: dict[str, Any]) -> None:
+    def _rejected(
+        self, add: _Add, short: str, process: Process, args: Entry | None, result: dict[str, Any]
+    ) -> None:
         bad = result.get("rejected_arg")
-        spot = _key_spot(args, bad) if args and bad else (args.value.spot if args else Spot(1, 1))
+        spot = (
+            _key_spot(args, bad)
+            if args and bad
+            else (args.value.spot if args else process.name.spot)
+        )
         what = f"{self.names.args_key} key {bad!r}" if bad else f"the {self.names.args_key}"
         add(
             "PS112",

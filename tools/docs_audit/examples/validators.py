@@ -116,7 +116,8 @@ def django_command(argv: list[str], name: str) -> str | None:
         django.setup()
     commands = get_commands()
     if name not in commands:
-        return f"CommandError: Unknown command: {name!r}"
+        # Not the arguments' fault: the app that provides the command is missing.
+        raise LookupError(f"no management command {name!r} in the installed apps")
     parser = load_command_class(commands[name], name).create_parser("manage.py", name)
     try:
         parser.parse_args(argv)
