@@ -5,7 +5,9 @@ one node at a time, so a call such as ``os.environ.get(...)`` makes only that
 value unknown and the rest of the example is still checked.
 
 An *example* is an assignment to the setting: ``SETTING = {...}`` (also with an
-annotation or ``|=``), ``SETTING.update({...})`` or ``SETTING["name"] = {...}``.
+annotation, ``|=``, ``dict(name={...})`` or ``settings.SETTING``),
+``SETTING.update({...})``, ``SETTING["name"] = {...}`` or a keyword argument
+``SETTING={...}`` of any call (``override_settings``).
 A dictionary with a backend key anywhere else in the block, or a block that
 mentions the setting but is not valid Python, cannot be checked and is reported
 as :class:`Unchecked`.
@@ -121,6 +123,8 @@ def examples_in(doc: Document, names: Names) -> list[Example]:
     for index, block in enumerate(doc.code_blocks):
         if block.language.lower() not in PYTHON_LANGUAGES or not names.mentioned_in(block.body):
             continue
+        if block.body.lstrip().startswith(">>>"):
+            continue  # an interactive session shows output, it is not an example
         found.append(_read_block(doc, block, index, names))
     return found
 
@@ -182,10 +186,18 @@ class _Reader:
         elif isinstance(node, ast.Call) and self._is_update(node.func):
             for argument in node.args[:1]:
                 self._mapping(argument)
+            self._keyword_processes(node)
+        elif isinstance(node, ast.Call):
+            # override_settings(PRODUCTION_PROCESSES={...}) and the like
             for keyword in node.keywords:
-                if keyword.arg is not None:
-                    name = Value(self._spot(keyword), keyword.arg, True, keyword.arg)
-                    self._process(name, keyword.value)
+                if keyword.arg == self.names.setting:
+                    self._mapping(keyword.value)
+
+    def _keyword_processes(self, call: ast.Call) -> None:
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                name = Value(self._spot(keyword), keyword.arg, True, keyword.arg)
+                self._process(name, keyword.value)
 
     def _assign(self, target: ast.expr, value: ast.expr) -> None:
         if self._is_setting(target):
@@ -194,6 +206,9 @@ class _Reader:
             self._process(self.value(target.slice), value)
 
     def _is_setting(self, node: ast.expr) -> bool:
+        """``SETTING`` or ``settings.SETTING``."""
+        if isinstance(node, ast.Attribute):
+            return node.attr == self.names.setting
         return isinstance(node, ast.Name) and node.id == self.names.setting
 
     def _is_update(self, func: ast.expr) -> bool:
@@ -211,6 +226,12 @@ class _Reader:
             for key, value in zip(node.keys, node.values, strict=True):
                 if key is not None:
                     self._process(self.value(key), value)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "dict"
+        ):
+            self._keyword_processes(node)
 
     def _process(self, name: Value, node: ast.expr) -> None:
         if isinstance(node, ast.Dict):
