@@ -20,6 +20,8 @@ How page blocks map to steps:
     temporary one); ``python3 -m venv`` and ``pip install`` come from the page,
     so the packages are installed from the package index.
 
+* ``console`` block: each ``$ `` line is a command, mapped as in a ``bash``
+  block; the lines after it, up to the next ``$ ``, are its expected output.
 * ``python`` block whose preceding line is ``% docs-audit: append-to FILE``:
   appended to ``FILE`` (for example ``mysite/settings.py``).
 * ``text`` block that directly follows a command's block: that command's
@@ -92,6 +94,8 @@ def quickstart_steps(doc: Document) -> list[Step]:
         language = block.language.lower()
         if language in ("bash", "sh", "shell"):
             steps.extend(_commands(block))
+        elif language == "console":
+            steps.extend(_session(block))
         elif language == "python":
             steps.append(Step("append", block.body, block.line, _append_target(doc, block)))
         elif language == "text" and previous in ("bash", "sh", "shell"):
@@ -120,6 +124,24 @@ def _commands(block: CodeBlock) -> list[Step]:
             steps.append(Step("serve", command, line))
         else:
             steps.append(Step("run", command, line))
+    return steps
+
+
+def _session(block: CodeBlock) -> list[Step]:
+    """``$ command`` lines with the output printed under each."""
+    steps: list[Step] = []
+    output: list[str] = []
+    for offset, raw in enumerate(block.body.splitlines()):
+        if raw.startswith("$ "):
+            if output and steps:
+                steps.append(Step("expect", "\n".join(output), steps[-1].line))
+            output = []
+            command = CodeBlock("bash", raw[2:], block.line, block.body_line + offset)
+            steps.extend(_commands(command))
+        elif raw.strip():
+            output.append(raw)
+    if output and steps:
+        steps.append(Step("expect", "\n".join(output), steps[-1].line))
     return steps
 
 
