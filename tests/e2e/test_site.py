@@ -79,7 +79,7 @@ def base_url(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
@@ -145,7 +145,7 @@ _PAGE_FACTS = """() => ({
 })"""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser: Browser, base_url: str, site: Path) -> dict[str, Visit]:
     """Every HTML page of the build, opened once: what went wrong, its ids, its links."""
     paths = sorted(

@@ -28,12 +28,12 @@ from ..document import (
     Document,
     Heading,
     Label,
-    Link,
     Problem,
     Reference,
     TocEntry,
     Toctree,
 )
+from ..links.extract import links_from_markdown
 from .slugs import github_slug, unique_slug
 from .suppress import suppression_at
 
@@ -90,7 +90,10 @@ class _State:
 def parse_myst(relpath: str, docname: str, text: str) -> Document:
     doc = Document(relpath=relpath, docname=docname, format="md", text=text)
     state = _State(doc, text.splitlines())
-    _walk_source(state, text, offset=0, column_offset=0)
+    env: dict[str, Any] = {}
+    tokens = _walk_source(state, text, offset=0, column_offset=0, env=env)
+    # The extractor walks prose directive bodies itself, with exact positions.
+    state.doc.links = links_from_markdown(tokens, env, text)
     _flush_labels(state, len(state.lines) + 1)
     doc.anchors.update(state.slugs)
     doc.anchors.update(label.name for label in doc.labels)
@@ -100,11 +103,12 @@ def parse_myst(relpath: str, docname: str, text: str) -> Document:
     return doc
 
 
-def _walk_source(state: _State, source: str, offset: int, column_offset: int) -> None:
-    env: dict[str, Any] = {}
-    tokens = markdown_parser().parse(source, env)
+def _walk_source(
+    state: _State, source: str, offset: int, column_offset: int, env: dict[str, Any] | None = None
+) -> list[Token]:
+    tokens = markdown_parser().parse(source, {} if env is None else env)
     _walk_tokens(state, tokens, offset, column_offset)
-    _collect_links(state, tokens, env, source, offset, column_offset)
+    return tokens
 
 
 def _walk_tokens(state: _State, tokens: Sequence[Token], offset: int, column_offset: int) -> None:
@@ -322,10 +326,6 @@ def _on_directive(
         )
     elif name == "toctree":
         state.doc.toctrees.append(_toctree(parts, line))
-    elif name in ("image", "figure") and "target" in parts.options:
-        target = parts.options["target"]
-        if _SCHEME.match(target):
-            state.doc.links.append(Link(target, line, column, "target"))
     if name not in CODE_DIRECTIVES and name not in OPAQUE_DIRECTIVES and parts.body.strip():
         _walk_source(state, parts.body, offset=parts.body_line - 1, column_offset=0)
 
@@ -341,24 +341,6 @@ def _toctree(parts: _DirectiveBody, line: int) -> Toctree:
         target = match.group("target") if match else entry
         entries.append(TocEntry(target.strip(), parts.body_line + number, 1, title))
     return Toctree(line, tuple(entries), "glob" in parts.options, "hidden" in parts.options)
-
-
-def _collect_links(
-    state: _State,
-    tokens: Sequence[Token],
-    env: dict[str, Any],
-    source: str,
-    offset: int,
-    column_offset: int,
-) -> None:
-    from ..links.extract import links_from_markdown
-
-    seen = {(link.url, link.line, link.column) for link in state.doc.links}
-    for link in links_from_markdown(tokens, env, source):
-        shifted = Link(link.url, link.line + offset, link.column + column_offset, link.kind)
-        if (shifted.url, shifted.line, shifted.column) not in seen:
-            seen.add((shifted.url, shifted.line, shifted.column))
-            state.doc.links.append(shifted)
 
 
 class _Cursor:
