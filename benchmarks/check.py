@@ -67,7 +67,9 @@ def make_tree(root: Path, pages: int) -> None:
         'exclude_patterns = ["_build"]\n',
         encoding="utf-8",
     )
-    (root / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+    )
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -91,13 +93,19 @@ def main() -> None:
         changed = root / "docs" / "part3" / "page301.md"
         singles = []
         for attempt in range(5):
-            changed.write_text(changed.read_text(encoding="utf-8") + f"\nEdit {attempt}.\n", encoding="utf-8")
+            changed.write_text(
+                changed.read_text(encoding="utf-8") + f"\nEdit {attempt}.\n", encoding="utf-8"
+            )
             singles.append(timed([*audit, "check", str(changed.relative_to(root))], root))
         one_file = statistics.median(singles)
         print(f"pages: {args.pages}")
-        print(f"full offline check, cold (no cache): {cold:7.2f} s  ({cold / args.pages * 1000:.2f} ms/page)")
+        print(
+            f"full offline check, cold (no cache): {cold:7.2f} s  ({cold / args.pages * 1000:.2f} ms/page)"
+        )
         print(f"full offline check, warm (cache):    {warm:7.2f} s")
-        print(f"one changed file (new process):      {one_file:7.3f} s  (median of 5; target <= 0.5 s)")
+        print(
+            f"one changed file (new process):      {one_file:7.3f} s  (median of 5; target <= 0.5 s)"
+        )
         if not args.no_sphinx:
             shutil.rmtree(root / ".docs-audit-cache", ignore_errors=True)
             build = timed([sys.executable, "-m", "sphinx", "-q", "-b", "html", "docs", "out"], root)

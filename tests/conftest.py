@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_INLINE = re.compile(r"(?:<!--|\.\.|%)\s*expect:\s*(?P<items>[A-Z]+\d+@\d+:\d+(?:\s+[A-Z]+\d+@\d+:\d+)*)")
+_INLINE = re.compile(
+    r"(?:<!--|\.\.|%)\s*expect:\s*(?P<items>[A-Z]+\d+@\d+:\d+(?:\s+[A-Z]+\d+@\d+:\d+)*)"
+)
 _ITEM = re.compile(r"(?P<code>[A-Z]+\d+)@(?P<line>\d+):(?P<column>\d+)")
 
 Expectation = tuple[str, str, int, int]

@@ -26,7 +26,9 @@ def run_cli(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple
     return status, out, err
 
 
-def test_text_output_and_exit_status_one(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_output_and_exit_status_one(
+    fixture_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = run_cli(fixture_tree("code"), "check", capsys=capsys)
     assert status == 1
     assert "docs/index.md:3:1: CD401 code block has no language" in out.splitlines()
@@ -73,11 +75,15 @@ def test_sarif_is_2_1_0(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) 
 def test_github_annotations(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run_cli(fixture_tree("badinput"), "check", "--format", "github", capsys=capsys)
     lines = out.splitlines()
-    assert "::warning file=docs/empty.md,line=1,col=1,title=DA006 empty-file::page is empty" in lines
+    assert (
+        "::warning file=docs/empty.md,line=1,col=1,title=DA006 empty-file::page is empty" in lines
+    )
     assert any(line.startswith("::error file=docs/latin1.md,line=3,col=4,") for line in lines)
 
 
-def test_select_and_ignore_longest_prefix_wins(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+def test_select_and_ignore_longest_prefix_wins(
+    fixture_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = fixture_tree("code")
     _, out, _ = run_cli(root, "check", "--select", "CD40", "--ignore", "CD403,CD407", capsys=capsys)
     codes = {line.split()[1] for line in out.splitlines()[:-1]}
@@ -86,10 +92,14 @@ def test_select_and_ignore_longest_prefix_wins(fixture_tree: Tree, capsys: pytes
     assert {line.split()[1] for line in out.splitlines()[:-1]} == {"CD403"}
 
 
-def test_paths_limit_the_report_not_the_facts(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+def test_paths_limit_the_report_not_the_facts(
+    fixture_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = fixture_tree("refs")
     status, out, _ = run_cli(root, "check", "docs/guide.md", capsys=capsys)
-    assert out.splitlines()[:-1] == ["docs/guide.md:9:5: RF203 'any' reference target not found: nothing-here"]
+    assert out.splitlines()[:-1] == [
+        "docs/guide.md:9:5: RF203 'any' reference target not found: nothing-here"
+    ]
     assert status == 1
     # sub/page.rst refers to 'guide-label', defined in guide.md: resolved from the whole tree.
     _, out, _ = run_cli(root, "check", "docs/sub/page.rst", capsys=capsys)
@@ -99,11 +109,20 @@ def test_paths_limit_the_report_not_the_facts(fixture_tree: Tree, capsys: pytest
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('[tool.docs-audit]\ndocs-rot = "docs"\n', "unknown key 'docs-audit.docs-rot'; valid keys are: build, cache-dir, code,"),
-        ('[tool.docs-audit]\nselect = "CD"\n', "'docs-audit.select' must be list[str], got str: 'CD'"),
-        ('[tool.docs-audit.labels]\nnaming = 3\n', "'docs-audit.labels.naming' must be dict[str,str], got int"),
-        ('[tool.docs-audit.labelz]\n', "unknown key 'docs-audit.labelz'"),
-        ('[tool.docs-audit\n', "invalid TOML"),
+        (
+            '[tool.docs-audit]\ndocs-rot = "docs"\n',
+            "unknown key 'docs-audit.docs-rot'; valid keys are: build, cache-dir, code,",
+        ),
+        (
+            '[tool.docs-audit]\nselect = "CD"\n',
+            "'docs-audit.select' must be list[str], got str: 'CD'",
+        ),
+        (
+            "[tool.docs-audit.labels]\nnaming = 3\n",
+            "'docs-audit.labels.naming' must be dict[str,str], got int",
+        ),
+        ("[tool.docs-audit.labelz]\n", "unknown key 'docs-audit.labelz'"),
+        ("[tool.docs-audit\n", "invalid TOML"),
     ],
 )
 def test_configuration_errors_exit_two_with_one_line(
@@ -117,7 +136,9 @@ def test_configuration_errors_exit_two_with_one_line(
     assert "Traceback" not in err
 
 
-def test_explicit_config_option_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_explicit_config_option_and_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, _, err = run_cli(tmp_path, "--config", "nope.toml", "check", capsys=capsys)
     assert status == 2 and "configuration file not found" in err
 
@@ -144,14 +165,18 @@ def test_every_rule_is_documented(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert len({r["code"] for r in rules}) == len(rules)
 
 
-def test_cache_is_refreshed_when_a_page_changes(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cache_is_refreshed_when_a_page_changes(
+    fixture_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = fixture_tree("code")
     run_cli(root, "check", capsys=capsys)
     assert (root / ".docs-audit-cache" / "pages.pickle").exists()
     page = root / "docs" / "page.rst"
     page.write_text("Page\n====\n\n.. code-block:: python\n\n   x = (\n", encoding="utf-8")
     _, out, _ = run_cli(root, "check", "docs/page.rst", capsys=capsys)
-    assert out.splitlines()[:-1] == ["docs/page.rst:6:8: CD403 Python does not parse: '(' was never closed"]
+    assert out.splitlines()[:-1] == [
+        "docs/page.rst:6:8: CD403 Python does not parse: '(' was never closed"
+    ]
 
 
 def test_corrupt_cache_is_rebuilt(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,7 +190,11 @@ def test_corrupt_cache_is_rebuilt(fixture_tree: Tree, capsys: pytest.CaptureFixt
 def test_console_script_runs_without_traceback(fixture_tree: Tree) -> None:
     root = fixture_tree("badinput")
     done = subprocess.run(
-        [sys.executable, "-m", "docs_audit", "check"], cwd=root, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "docs_audit", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "DA002" in done.stdout
@@ -184,8 +213,12 @@ def test_build_turns_sphinx_warnings_into_findings(
     assert any("[ref.ref]" in f["message"] for f in findings)
 
 
-def test_build_without_conf_py_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8")
+def test_build_without_conf_py_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+    )
     (tmp_path / "docs").mkdir()
     status, _, err = run_cli(tmp_path, "build", capsys=capsys)
     assert status == 2 and "no conf.py" in err

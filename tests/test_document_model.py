@@ -112,7 +112,12 @@ def test_myst_references_keep_exact_and_block_lines() -> None:
 def test_myst_toctrees_in_both_fence_styles() -> None:
     doc = parse_myst("docs/a.md", "a", MYST)
     assert doc.toctrees == [
-        Toctree(13, (TocEntry("intro", 17), TocEntry("guides/*", 18, title="Guide")), glob=True, hidden=True),
+        Toctree(
+            13,
+            (TocEntry("intro", 17), TocEntry("guides/*", 18, title="Guide")),
+            glob=True,
+            hidden=True,
+        ),
         Toctree(21, (TocEntry("colon-entry", 22),)),
     ]
 
@@ -120,8 +125,14 @@ def test_myst_toctrees_in_both_fence_styles() -> None:
 def test_myst_code_blocks_and_links_never_from_code() -> None:
     doc = parse_myst("docs/a.md", "a", MYST)
     languages = [(b.language, b.line, b.body_line, b.directive) for b in doc.code_blocks]
-    assert languages == [("python", 25, 26, "fence"), ("yaml", 33, 36, "code-block"), ("", 42, 43, "fence")]
-    assert doc.code_blocks[1] == CodeBlock("yaml", "key: value\n", 33, 36, 1, "code-block", (("caption", "Config"),))
+    assert languages == [
+        ("python", 25, 26, "fence"),
+        ("yaml", 33, 36, "code-block"),
+        ("", 42, 43, "fence"),
+    ]
+    assert doc.code_blocks[1] == CodeBlock(
+        "yaml", "key: value\n", 33, 36, 1, "code-block", (("caption", "Config"),)
+    )
     urls = {link.url for link in doc.links}
     assert urls == {"https://bare.example.org/x", "https://auto.example.org"}
     assert sorted(doc.links, key=lambda link: link.line) == [

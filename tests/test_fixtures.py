@@ -22,7 +22,9 @@ def _actual(root: Path) -> tuple[set[tuple[str, str, int, int]], set[tuple[str, 
 
 
 @pytest.mark.parametrize("name", TREES)
-def test_findings_are_exactly_the_expected_ones(name: str, fixture_tree: Callable[[str], Path]) -> None:
+def test_findings_are_exactly_the_expected_ones(
+    name: str, fixture_tree: Callable[[str], Path]
+) -> None:
     root = fixture_tree(name)
     expected = inline_expectations(root) | listed_expectations(root / "expected.txt")
     assert expected, "a fixture without expectations proves nothing"

@@ -21,11 +21,15 @@ def _git(cwd: Path, *args: str) -> None:
 def sample_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "sample"
     (repo / "docs").mkdir(parents=True)
-    (repo / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8")
+    (repo / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+    )
     (repo / "docs" / "index.md").write_text(
         "(home)=\n# Home\n\n```{toctree}\nbroken\n```\n\n```\nno language\n```\n", encoding="utf-8"
     )
-    (repo / "docs" / "broken.md").write_text("# No label\n\nSee {ref}`nowhere`.\n", encoding="utf-8")
+    (repo / "docs" / "broken.md").write_text(
+        "# No label\n\nSee {ref}`nowhere`.\n", encoding="utf-8"
+    )
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
     _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "sample")
@@ -41,9 +45,13 @@ def test_try_repo_runs_the_offline_hook(sample_repo: Path, tmp_path: Path) -> No
     )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
-    assert "docs/broken.md:1:1: LB101 page has no label before its first heading 'No label'" in output
+    assert (
+        "docs/broken.md:1:1: LB101 page has no label before its first heading 'No label'" in output
+    )
     assert "docs/broken.md:3:5: RF201 undefined label: 'nowhere'" in output
     assert "docs/index.md:8:1: CD401 code block has no language" in output
     # The hook must never change the user's files.
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=sample_repo, capture_output=True, text=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=sample_repo, capture_output=True, text=True
+    )
     assert status.stdout == ""

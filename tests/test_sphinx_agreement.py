@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections import Counter
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from docs_audit.api import run
 from docs_audit.config import load_config
 
@@ -64,7 +63,9 @@ def test_reference_findings_match_a_real_sphinx_build(
     assert ours == theirs
 
 
-def test_a_fixed_tree_is_clean_for_both(fixture_tree: Callable[[str], Path], tmp_path: Path) -> None:
+def test_a_fixed_tree_is_clean_for_both(
+    fixture_tree: Callable[[str], Path], tmp_path: Path
+) -> None:
     root = fixture_tree("refs")
     docs = root / "docs"
     for name in ("index.md", "guide.md", "sub/page.rst", "sub/nested.md", "lonely.md"):

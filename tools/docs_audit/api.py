@@ -42,7 +42,10 @@ class Selection:
         return cls(
             tuple(c.upper() for c in (select or config["select"])),
             tuple(c.upper() for c in [*config["ignore"], *ignore]),
-            tuple((glob, tuple(c.upper() for c in codes)) for glob, codes in config["per-file-ignores"].items()),
+            tuple(
+                (glob, tuple(c.upper() for c in codes))
+                for glob, codes in config["per-file-ignores"].items()
+            ),
             tuple(severities),
         )
 
@@ -72,7 +75,9 @@ def load_plugins(config: Config) -> None:
         try:
             importlib.import_module(name)
         except ImportError as exc:
-            raise UsageError(f"{config.source}: plugin '{name}' cannot be imported: {exc}") from None
+            raise UsageError(
+                f"{config.source}: plugin '{name}' cannot be imported: {exc}"
+            ) from None
 
 
 def run(
@@ -82,11 +87,16 @@ def run(
     ignore: Sequence[str] = (),
     families: Sequence[str] | None = None,
     use_cache: bool = True,
+    project: Project | None = None,
 ) -> Report:
-    """Run the offline checks; with ``paths``, report only on those files."""
+    """Run the offline checks; with ``paths``, report only on those files.
+
+    ``project`` lets a caller that already loaded the tree (``release``) share it.
+    """
     load_plugins(config)
     selection = Selection.from_config(config, select, ignore)
-    project = load_project(config, use_cache=use_cache)
+    if project is None:
+        project = load_project(config, use_cache=use_cache)
     wanted = _wanted(config, paths)
     ctx = Context(config, project)
     report = Report(files_checked=len(project.documents) if wanted is None else len(wanted))
@@ -157,8 +167,14 @@ def _filter(
         report.findings.append(selection.severity(finding))
 
 
-def apply_selection(findings: Iterable[Finding], config: Config, project: Project | None, report: Report,
-                    select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
+def apply_selection(
+    findings: Iterable[Finding],
+    config: Config,
+    project: Project | None,
+    report: Report,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> None:
     """Filter findings from other engines (build, links, style) like the offline ones."""
     selection = Selection.from_config(config, select, ignore)
     _filter(list(findings), project or Project(config), selection, None, report)

@@ -89,12 +89,16 @@ def run_build(config: Config) -> list[Finding]:
             )
         except subprocess.TimeoutExpired:
             conf = project_relpath(config, docs / "conf.py")
-            return [ERROR.finding(Violation(conf, 1, 1, f"build timed out after {table['timeout']} s"))]
+            return [
+                ERROR.finding(Violation(conf, 1, 1, f"build timed out after {table['timeout']} s"))
+            ]
     findings = list(parse_output(done.stderr, config))
     if done.returncode not in (0, 1) or (done.returncode == 1 and not findings):
         conf = project_relpath(config, docs / "conf.py")
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         findings.append(
-            ERROR.finding(Violation(conf, 1, 1, f"sphinx-build failed (exit {done.returncode}): {tail}"))
+            ERROR.finding(
+                Violation(conf, 1, 1, f"sphinx-build failed (exit {done.returncode}): {tail}")
+            )
         )
     return findings

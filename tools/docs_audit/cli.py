@@ -43,7 +43,9 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 
 def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--select", multiple=True, help="Codes or prefixes to report (comma-separated).")(func)
+    func = click.option(
+        "--select", multiple=True, help="Codes or prefixes to report (comma-separated)."
+    )(func)
     func = click.option("--ignore", multiple=True, help="Codes or prefixes not to report.")(func)
     func = click.option(
         "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True,
@@ -97,7 +99,6 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
-
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docs-audit")
 @click.option(
@@ -105,7 +106,9 @@ class LazyGroup(click.Group):
     help="pyproject.toml to read (default: the nearest one with [tool.docs-audit]).",
 )  # fmt: skip
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, debug: bool, color: bool | None) -> None:
     """Documentation-quality checks for Sphinx projects."""
@@ -130,7 +133,9 @@ def check(
     facts still come from the whole tree)."""
     from .api import run
 
-    report = run(paths or None, state.config, _codes(select), _codes(ignore), use_cache=not no_cache)
+    report = run(
+        paths or None, state.config, _codes(select), _codes(ignore), use_cache=not no_cache
+    )
     raise SystemExit(emit(report, fmt, output, state))
 
 
@@ -148,7 +153,13 @@ def list_rules(state: AuditState, fmt: str) -> None:
     load_engines()
     if fmt == "json":
         rows = [
-            {"code": r.code, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary}
+            {
+                "code": r.code,
+                "name": r.name,
+                "family": r.family,
+                "severity": r.severity.value,
+                "summary": r.summary,
+            }
             for r in RULES
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -178,22 +189,32 @@ def explain(state: AuditState, code: str) -> None:
 @selection_options
 @click.pass_obj
 def build(
-    state: AuditState, select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, output: Path | None
+    state: AuditState,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Build the site with Sphinx (-W -n --keep-going); warnings become findings."""
     from .api import apply_selection
     from .build import run_build
 
     report = Report(files_checked=1)
-    apply_selection(run_build(state.config), state.config, None, report, _codes(select), _codes(ignore))
+    apply_selection(
+        run_build(state.config), state.config, None, report, _codes(select), _codes(ignore)
+    )
     report.sort()
     raise SystemExit(emit(report, fmt, output, state))
 
 
 @cli.command()
 @selection_options
-@click.option("--skip", multiple=True, type=click.Choice(["check", "style", "links", "build"]),
-              help="Leave out a stage.")
+@click.option(
+    "--skip",
+    multiple=True,
+    type=click.Choice(["check", "style", "links", "build"]),
+    help="Leave out a stage.",
+)
 @click.pass_obj
 def release(
     state: AuditState,
@@ -211,8 +232,6 @@ def release(
     for line in stages:
         click.echo(line, err=True)
     raise SystemExit(status)
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:

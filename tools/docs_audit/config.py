@@ -29,7 +29,7 @@ class Field:
 
 
 def _check_type(kind: str, value: Any) -> bool:
-    simple = {"str": str, "float": (int, float), "bool": bool}
+    simple: dict[str, type | tuple[type, ...]] = {"str": str, "float": (int, float), "bool": bool}
     if kind in simple:
         return isinstance(value, simple[kind]) and not (kind == "float" and isinstance(value, bool))
     if kind == "int":
@@ -43,7 +43,8 @@ def _check_type(kind: str, value: Any) -> bool:
     if kind.startswith("dict[str,"):
         inner = kind[len("dict[str,") : -1]
         return isinstance(value, dict) and all(
-            isinstance(k, str) and (inner == "any" or _check_type(inner, v)) for k, v in value.items()
+            isinstance(k, str) and (inner == "any" or _check_type(inner, v))
+            for k, v in value.items()
         )
     raise AssertionError(f"unknown field kind {kind}")
 
@@ -148,7 +149,11 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
     raw = _read_table(source)
     top = {k: v for k, v in raw.items() if not isinstance(v, dict) or k in TOP_LEVEL}
     subs = {k: v for k, v in raw.items() if k not in top}
-    config = Config(root=source.parent.resolve(), source=source, values=_apply(TOP_LEVEL, top, TABLE, source, extra=SUBTABLES))
+    config = Config(
+        root=source.parent.resolve(),
+        source=source,
+        values=_apply(TOP_LEVEL, top, TABLE, source, extra=SUBTABLES),
+    )
     for name, table in subs.items():
         if name not in SUBTABLES:
             valid = ", ".join(sorted([*TOP_LEVEL, *SUBTABLES]))

@@ -188,7 +188,6 @@ class Document:
         self.__dict__.update(pickle.loads(packed))
         return self.__dict__[name]
 
-
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()

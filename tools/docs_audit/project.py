@@ -143,7 +143,10 @@ def read_document(path: Path, relpath: str, docname: str) -> Document | Problem:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return Problem(
-            "DA002", line, column, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+            "DA002",
+            line,
+            column,
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
         )
     return parse_text(relpath, docname, text, SUFFIXES[path.suffix])
 

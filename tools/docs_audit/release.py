@@ -7,36 +7,37 @@ from collections.abc import Callable, Sequence
 
 from .api import apply_selection, run
 from .config import Config, Field
-from .findings import Finding, Report
-from .project import load_project
+from .findings import Finding, Report, UsageError
+from .project import Project, load_project
 
 SCHEMA = {
     "stages": Field(
-        "list[str]", ["check", "style", "links", "build"], "Stages the release audit runs, in order."
+        "list[str]",
+        ["check", "style", "links", "build"],
+        "Stages the release audit runs, in order.",
     ),
 }
 
 
-def _style(config: Config) -> list[Finding]:
+def _style(config: Config, project: Project) -> list[Finding]:
     from .style.api import run_style
 
     return run_style(None, config)
 
 
-def _links(config: Config) -> list[Finding]:
+def _links(config: Config, project: Project) -> list[Finding]:
     from .links.api import check_links
 
-    project = load_project(config)
     return list(check_links(project.documents.values(), config, progress=False).findings)
 
 
-def _build(config: Config) -> list[Finding]:
+def _build(config: Config, project: Project) -> list[Finding]:
     from .build import run_build
 
     return run_build(config)
 
 
-ENGINES: dict[str, Callable[[Config], list[Finding]]] = {
+ENGINES: dict[str, Callable[[Config, Project], list[Finding]]] = {
     "style": _style,
     "links": _links,
     "build": _build,
@@ -47,21 +48,37 @@ def run_release(
     config: Config, select: Sequence[str], ignore: Sequence[str], skip: set[str]
 ) -> tuple[Report, list[str]]:
     """Run the configured stages; return the merged report and a summary table."""
+    stages = config.table("release")["stages"]
+    unknown = [stage for stage in stages if stage not in ("check", *ENGINES)]
+    if unknown:
+        raise UsageError(
+            f"{config.source}: 'docs-audit.release.stages' names unknown stage(s) "
+            f"{', '.join(unknown)}; valid stages are: check, {', '.join(ENGINES)}"
+        )
     report = Report()
+    project = load_project(config)
     rows = []
-    for stage in config.table("release")["stages"]:
+    for stage in stages:
         if stage in skip:
             rows.append((stage, "skipped", 0, 0, 0.0))
             continue
         started = time.perf_counter()
         before_errors, before_total = report.errors, len(report.findings)
         if stage == "check":
-            report.extend(run(None, config, select, ignore))
+            report.extend(run(None, config, select, ignore, project=project))
         else:
-            apply_selection(ENGINES[stage](config), config, load_project(config), report, select, ignore)
+            apply_selection(
+                ENGINES[stage](config, project), config, project, report, select, ignore
+            )
         elapsed = time.perf_counter() - started
         rows.append(
-            (stage, "ran", len(report.findings) - before_total, report.errors - before_errors, elapsed)
+            (
+                stage,
+                "ran",
+                len(report.findings) - before_total,
+                report.errors - before_errors,
+                elapsed,
+            )
         )
     report.sort()
     return report, _table(rows)

@@ -46,7 +46,9 @@ def is_external(target: str) -> bool:
     return "://" in target or target.startswith("mailto:")
 
 
-def resolve_entry(doc: Document, entry: TocEntry, glob: bool, docnames: Collection[str]) -> list[str]:
+def resolve_entry(
+    doc: Document, entry: TocEntry, glob: bool, docnames: Collection[str]
+) -> list[str]:
     """The documents a toctree entry names; ``[]`` when it names none that exist."""
     if entry.target == "self" or is_external(entry.target):
         return [doc.docname]

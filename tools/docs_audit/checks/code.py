@@ -20,7 +20,9 @@ from ..registry import Violation, page_rule
 FAMILY = "code"
 
 SCHEMA = {
-    "require-language": Field("bool", True, "Fences and code-block directives must name a language."),
+    "require-language": Field(
+        "bool", True, "Fences and code-block directives must name a language."
+    ),
     "extra-languages": Field(
         "list[str]", ["default", "none", "guess"], "Names accepted besides Pygments' lexers."
     ),

@@ -87,4 +87,6 @@ def empty_file(doc: Document, ctx: Context) -> Iterator[Violation]:
         yield Violation(doc.relpath, 1, 1, "page is empty")
 
 
-BY_CODE = {rule.code: rule for rule in (UNREADABLE, NOT_UTF8, BINARY, UNCLOSED_FENCE, INVALID_MARKUP)}
+BY_CODE = {
+    rule.code: rule for rule in (UNREADABLE, NOT_UTF8, BINARY, UNCLOSED_FENCE, INVALID_MARKUP)
+}

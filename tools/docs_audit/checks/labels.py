@@ -14,7 +14,9 @@ FAMILY = "labels"
 
 SCHEMA = {
     "require-page-label": Field("bool", True, "Every page needs a label before its first heading."),
-    "exempt": Field("list[str]", [], "Pages (globs relative to docs-root) that need no page label."),
+    "exempt": Field(
+        "list[str]", [], "Pages (globs relative to docs-root) that need no page label."
+    ),
     "naming": Field(
         "dict[str,str]",
         {},
@@ -126,7 +128,10 @@ def duplicate_label(ctx: Context) -> Iterator[Violation]:
             if name in seen:
                 # Within one page docutils itself complains, at the second target.
                 yield Violation(
-                    doc.relpath, label.line, label.column, f'Duplicate explicit target name: "{name}".'
+                    doc.relpath,
+                    label.line,
+                    label.column,
+                    f'Duplicate explicit target name: "{name}".',
                 )
                 continue
             seen.add(name)

@@ -20,9 +20,13 @@ from .labels import label_index
 FAMILY = "references"
 
 SCHEMA = {
-    "root-doc": Field("str", "index", "The document at the top of the toctree (Sphinx's root_doc)."),
+    "root-doc": Field(
+        "str", "index", "The document at the top of the toctree (Sphinx's root_doc)."
+    ),
     "builtin-labels": Field(
-        "list[str]", ["genindex", "modindex", "search", "py-modindex"], "Labels Sphinx always defines."
+        "list[str]",
+        ["genindex", "modindex", "search", "py-modindex"],
+        "Labels Sphinx always defines.",
     ),
 }
 

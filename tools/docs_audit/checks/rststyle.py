@@ -18,6 +18,7 @@ SCHEMA = {
     "allow-long-titles": Field("bool", False, "Let section titles run past the limit."),
 }
 
+
 def _doc8_file(doc: Document) -> Any:
     from doc8.parser import ParsedFile
 
@@ -67,7 +68,9 @@ def doc8_results(doc: Document, ctx: Context) -> list[tuple[str, int, str]]:
         for check in _doc8_checks(ctx):
             if isinstance(check, checks.LineCheck):
                 for number, line in enumerate(parsed.lines_iter(), start=1):
-                    results.extend((code, number, message) for code, message in check.report_iter(line))
+                    results.extend(
+                        (code, number, message) for code, message in check.report_iter(line)
+                    )
             else:
                 results.extend(
                     (code, number if isinstance(number, int) else 1, message)

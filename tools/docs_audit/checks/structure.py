@@ -17,7 +17,11 @@ FAMILY = "structure"
 
 SCHEMA = {
     "required-pages": Field("list[str]", [], "Pages (relative to docs-root) that must exist."),
-    "min-pages": Field("dict[str,int]", {}, "Folder (relative to docs-root) to its minimum page count, index excluded."),
+    "min-pages": Field(
+        "dict[str,int]",
+        {},
+        "Folder (relative to docs-root) to its minimum page count, index excluded.",
+    ),
     "max-clicks": Field(
         "dict[str,int]",
         {},
@@ -57,12 +61,16 @@ def too_few_pages(ctx: Context) -> Iterator[Violation]:
     for folder, minimum in ctx.table("structure")["min-pages"].items():
         prefix = folder.strip("/") + "/"
         pages = [
-            d for d in ctx.documents if d.docname.startswith(prefix) and posixpath.basename(d.docname) != "index"
+            d
+            for d in ctx.documents
+            if d.docname.startswith(prefix) and posixpath.basename(d.docname) != "index"
         ]
         if len(pages) < minimum:
             index = ctx.project.documents.get(prefix + "index")
             path = index.relpath if index else posixpath.join(_docs_prefix(ctx), folder)
-            yield Violation(path, 1, 1, f"'{folder}' has {len(pages)} pages; at least {minimum} required")
+            yield Violation(
+                path, 1, 1, f"'{folder}' has {len(pages)} pages; at least {minimum} required"
+            )
 
 
 def click_distances(ctx: Context, root: str) -> dict[str, int]:
@@ -108,11 +116,23 @@ def too_many_clicks(ctx: Context) -> Iterator[Violation]:
         found = labels.get(target.lower())
         doc = found[0] if found else ctx.project.documents.get(target)
         if doc is None:
-            yield Violation(_docs_prefix(ctx), 1, 1, f"max-clicks names '{target}', which is neither a page nor a label")
+            yield Violation(
+                _docs_prefix(ctx),
+                1,
+                1,
+                f"max-clicks names '{target}', which is neither a page nor a label",
+            )
             continue
         line = found[1].line if found else 1
         distance = distances.get(doc.docname)
         if distance is None:
-            yield Violation(doc.relpath, line, 1, f"'{target}' cannot be reached from '{table['root-doc']}'")
+            yield Violation(
+                doc.relpath, line, 1, f"'{target}' cannot be reached from '{table['root-doc']}'"
+            )
         elif distance > limit:
-            yield Violation(doc.relpath, line, 1, f"'{target}' is {distance} clicks from '{table['root-doc']}'; at most {limit} allowed")
+            yield Violation(
+                doc.relpath,
+                line,
+                1,
+                f"'{target}' is {distance} clicks from '{table['root-doc']}'; at most {limit} allowed",
+            )

@@ -259,7 +259,9 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
     doc.code_blocks = collected.code_blocks + list(_literal_blocks(document, lines))
     doc.code_blocks.sort(key=lambda block: block.line)
     doc.toctrees = collected.toctrees
-    doc.references = [_reference(kind, target, line, lines) for kind, target, line in collected.references]
+    doc.references = [
+        _reference(kind, target, line, lines) for kind, target, line in collected.references
+    ]
     doc.headings = list(_headings(document, lines))
     doc.labels = list(_labels(document, lines))
     # A Markdown link into an RST page may name its labels, not its section ids.
@@ -281,7 +283,7 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
 
 
 def _message(node: nodes.system_message) -> MarkupMessage:
-    text = nodes.Element.astext(node.children[0]) if node.children else ""
+    text = node.children[0].astext() if node.children else ""
     return MarkupMessage(node["level"], node.get("line") or 0, text)
 
 
@@ -303,7 +305,9 @@ def _apply_transforms(document: nodes.document, parser: Parser) -> None:
 def _prose_ranges(document: nodes.document, lines: list[str]) -> set[tuple[int, int]]:
     """Line ranges (inclusive) of paragraphs and titles."""
     ranges: set[tuple[int, int]] = set()
-    for node in document.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
+    for node in document.findall(nodes.TextElement):
+        if not isinstance(node, (nodes.paragraph, nodes.title)):
+            continue
         if node.line is None or isinstance(node.parent, nodes.system_message):
             continue
         height = node.rawsource.count("\n") + 1 if node.rawsource else 1

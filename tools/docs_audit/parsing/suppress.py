@@ -11,9 +11,7 @@ import re
 
 from ..document import Suppression
 
-DIRECTIVE = re.compile(
-    r"docs-audit:\s*(?P<scope>ignore-file|ignore)\b(?P<codes>[\sA-Za-z0-9,]*)"
-)
+DIRECTIVE = re.compile(r"docs-audit:\s*(?P<scope>ignore-file|ignore)\b(?P<codes>[\sA-Za-z0-9,]*)")
 
 
 def parse_codes(raw: str) -> tuple[str, ...]:
