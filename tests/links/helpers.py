@@ -12,26 +12,10 @@ from docs_audit.links.extract import links_from_markdown, links_from_rst
 
 
 def markdown_parser() -> Any:
-    """The page parser as the lead's MyST parser builds it."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.colon_fence import colon_fence_plugin
-    from mdit_py_plugins.deflist import deflist_plugin
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-    from mdit_py_plugins.myst_blocks import myst_block_plugin
-    from mdit_py_plugins.myst_role import myst_role_plugin
+    """The page parser the document model uses."""
+    from docs_audit.parsing.myst import markdown_parser as page_parser
 
-    md = MarkdownIt("commonmark")
-    for plugin in (
-        front_matter_plugin,
-        myst_role_plugin,
-        myst_block_plugin,
-        colon_fence_plugin,
-        deflist_plugin,
-        dollarmath_plugin,
-    ):
-        md.use(plugin)
-    return md
+    return page_parser()
 
 
 def md_links(text: str) -> list[tuple[str, int, int, str]]:

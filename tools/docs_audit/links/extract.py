@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -404,28 +403,11 @@ def _toctree_links(lines: Sequence[str], source: _Source, offset: int) -> Iterat
             yield Link(target, number, source.column_of(number, target), "toctree")
 
 
-@lru_cache(maxsize=1)
 def _body_parser() -> MarkdownIt:
-    """The same Markdown dialect as the page parser, for bodies of prose directives."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.colon_fence import colon_fence_plugin
-    from mdit_py_plugins.deflist import deflist_plugin
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-    from mdit_py_plugins.myst_blocks import myst_block_plugin
-    from mdit_py_plugins.myst_role import myst_role_plugin
+    """The page parser itself, for bodies of prose directives (imported late: it imports us)."""
+    from ..parsing.myst import markdown_parser
 
-    md = MarkdownIt("commonmark")
-    for plugin in (
-        front_matter_plugin,
-        myst_role_plugin,
-        myst_block_plugin,
-        colon_fence_plugin,
-        deflist_plugin,
-        dollarmath_plugin,
-    ):
-        md.use(plugin)
-    return md
+    return markdown_parser()
 
 
 def _rst_body_links(body: str, source: _Source, offset: int) -> Iterator[Link]:
