@@ -28,7 +28,8 @@ def summary(report: Report) -> str:
         parts.append(f"{others} info")
     if report.suppressed:
         parts.append(f"{len(report.suppressed)} suppressed")
-    return f"Found {', '.join(parts)} in {report.files_checked} files."
+    files = report.files_checked
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}."
 
 
 def render(report: Report, color: bool = False) -> str:
