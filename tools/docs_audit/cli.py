@@ -198,10 +198,13 @@ def build(
     """Build the site with Sphinx (-W -n --keep-going); warnings become findings."""
     from .api import apply_selection
     from .build import run_build
+    from .project import load_project
 
-    report = Report(files_checked=1)
+    project = load_project(state.config)
+    report = Report(files_checked=len(project.documents))
+    # With the tree loaded, inline suppressions apply to build warnings as well.
     apply_selection(
-        run_build(state.config), state.config, None, report, _codes(select), _codes(ignore)
+        run_build(state.config), state.config, project, report, _codes(select), _codes(ignore)
     )
     report.sort()
     raise SystemExit(emit(report, fmt, output, state))
