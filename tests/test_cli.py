@@ -148,6 +148,7 @@ def test_list_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert status == 0
     codes = [line.split()[0] for line in out.splitlines()]
     assert {"LB101", "RF201", "TP301", "CD401", "RS501", "ST603", "DA004", "BD901"} <= set(codes)
+    assert {"VL701", "LK801", "LK809"} <= set(codes)  # engines' rules are listed too
     status, out, _ = run_cli(tmp_path, "explain", "missing-page-label", capsys=capsys)
     assert status == 0 and out.startswith("LB101 missing-page-label") and "(installation)=" in out
     status, _, err = run_cli(tmp_path, "explain", "XX999", capsys=capsys)
