@@ -58,6 +58,29 @@ OPAQUE_DIRECTIVES = frozenset(
         "contents",
     }
 )
+_CODE_OPTIONS = frozenset(
+    {"linenos", "lineno-start", "emphasize-lines", "caption", "name", "class", "dedent", "force"}
+)
+#: Option specs of the directives whose options Sphinx fixes (others accept extensions').
+KNOWN_OPTIONS: dict[str, frozenset[str]] = {
+    "code-block": _CODE_OPTIONS,
+    "sourcecode": _CODE_OPTIONS,
+    "code": _CODE_OPTIONS | {"number-lines"},
+    "toctree": frozenset(
+        {
+            "maxdepth",
+            "name",
+            "class",
+            "caption",
+            "glob",
+            "hidden",
+            "includehidden",
+            "numbered",
+            "titlesonly",
+            "reversed",
+        }
+    ),
+}
 XREF_ROLES = frozenset({"ref", "doc", "any", "numref", "std:ref", "std:doc"})
 _TITLE_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
@@ -279,21 +302,31 @@ class _DirectiveBody:
     options: dict[str, str]
     body: str
     body_line: int
+    option_lines: dict[str, int]
+    error: tuple[int, str] | None = None
 
 
 def _split_options(content: str, first_line: int) -> _DirectiveBody:
     lines = content.split("\n")
     options: dict[str, str] = {}
+    option_lines: dict[str, int] = {}
+    error: tuple[int, str] | None = None
     index = 0
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
             try:
                 loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
-            except yaml.YAMLError:
-                loaded = {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = first_line + 1 + (mark.line if mark is not None else 0)
+                error, loaded = (
+                    (where, f"directive options are not valid YAML: {_first_line(exc)}"),
+                    {},
+                )
             if isinstance(loaded, dict):
                 options = {str(k): str(v) for k, v in loaded.items()}
+                option_lines = dict.fromkeys(options, first_line)
             index = end + 1
     else:
         while index < len(lines):
@@ -301,16 +334,20 @@ def _split_options(content: str, first_line: int) -> _DirectiveBody:
             if not match:
                 break
             options[match.group("key")] = (match.group("value") or "").strip()
+            option_lines[match.group("key")] = first_line + index
             index += 1
     if index < len(lines) and not lines[index].strip() and index > 0:
         index += 1
-    return _DirectiveBody(options, "\n".join(lines[index:]), first_line + index)
+    return _DirectiveBody(
+        options, "\n".join(lines[index:]), first_line + index, option_lines, error
+    )
 
 
 def _on_directive(
     state: _State, token: Token, name: str, argument: str, line: int, column: int
 ) -> None:
     parts = _split_options(token.content, line + 1)
+    _check_options(state, name, parts)
     if name in CODE_DIRECTIVES:
         language = argument.split()[0] if argument else parts.options.get("language", "")
         state.doc.code_blocks.append(
@@ -328,6 +365,19 @@ def _on_directive(
         state.doc.toctrees.append(_toctree(parts, line))
     if name not in CODE_DIRECTIVES and name not in OPAQUE_DIRECTIVES and parts.body.strip():
         _walk_source(state, parts.body, offset=parts.body_line - 1, column_offset=0)
+
+
+def _check_options(state: _State, name: str, parts: _DirectiveBody) -> None:
+    """Options Sphinx would reject, for the directives whose options are fixed."""
+    if parts.error is not None:
+        state.doc.problems.append(Problem("DA005", parts.error[0], 1, parts.error[1]))
+    known = KNOWN_OPTIONS.get(name)
+    if known is None:
+        return
+    for key, where in parts.option_lines.items():
+        if key not in known:
+            message = f'Error in "{name}" directive: unknown option: "{key}".'
+            state.doc.problems.append(Problem("DA005", where, 1, message))
 
 
 def _toctree(parts: _DirectiveBody, line: int) -> Toctree:
