@@ -223,3 +223,18 @@ def test_build_without_conf_py_is_a_usage_error(
     (tmp_path / "docs").mkdir()
     status, _, err = run_cli(tmp_path, "build", capsys=capsys)
     assert status == 2 and "no conf.py" in err
+
+
+def test_build_output_in_colour_is_still_read(tmp_path: Path) -> None:
+    from docs_audit.build import parse_output
+    from docs_audit.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+    )
+    config = load_config(tmp_path / "pyproject.toml")
+    page = tmp_path / "docs" / "index.md"
+    coloured = f"\x1b[91m{page}:4: WARNING: undefined label: 'x' [ref.ref]\x1b[39;49;00m\n"
+    [finding] = parse_output(coloured, config)
+    assert (finding.path, finding.line, finding.code) == ("docs/index.md", 4, "BD901")
+    assert finding.message == "undefined label: 'x' [ref.ref]"

@@ -37,7 +37,7 @@ _KINDS = {
 
 def sphinx_warnings(root: Path, tmp_path: Path) -> Counter[tuple[str, str, int]]:
     done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "--keep-going", "-q", "-b", "html",
+        [sys.executable, "-m", "sphinx", "-n", "--keep-going", "-q", "--no-color", "-b", "html",
          str(root / "docs"), str(tmp_path / "html")],
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip

@@ -46,13 +46,15 @@ ERROR = external_rule(
 _MESSAGE = re.compile(
     r"^(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?:\s*(?:\(\w+/\d\)\s*)?(?P<level>WARNING|ERROR|CRITICAL|SEVERE):\s*(?P<text>.*)$"
 )
+# Sphinx colours its output when it thinks a person (or CI=true) is watching.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _BARE = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL):\s*(?P<text>.*)$")
 
 
 def parse_output(output: str, config: Config) -> Iterator[Finding]:
     """Findings from sphinx-build's stderr (continuation lines are folded in)."""
     conf = project_relpath(config, config.docs_root / "conf.py")
-    for raw in output.splitlines():
+    for raw in _ANSI.sub("", output).splitlines():
         line = raw.rstrip()
         match = _MESSAGE.match(line)
         if match:
@@ -79,7 +81,7 @@ def run_build(config: Config) -> list[Finding]:
         if not out.is_absolute():
             out = config.root / out
         command = [
-            sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q",
+            sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "--no-color",
             "-b", table["builder"], "-d", str(Path(scratch) / "doctrees"),
             *table["extra-args"], str(docs), str(out),
         ]  # fmt: skip
