@@ -19,7 +19,7 @@ from . import __version__
 from .config import Config, load_config
 from .findings import Report, UsageError
 
-FORMAT_CHOICES = ["text", "json", "github", "sarif"]
+FORMAT_CHOICES = ["text", "json", "github", "sarif", "markdown"]
 
 
 class AuditState:
@@ -64,7 +64,10 @@ def emit(report: Report, fmt: str, output: Path | None, state: AuditState) -> in
     color = state.color if state.color is not None else (output is None and sys.stdout.isatty())
     text = render(report, fmt, color=color and fmt == "text")
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
     else:
         click.echo(text, nl=False)
     return 1 if report.errors else 0
