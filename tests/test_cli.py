@@ -238,3 +238,55 @@ def test_build_output_in_colour_is_still_read(tmp_path: Path) -> None:
     [finding] = parse_output(coloured, config)
     assert (finding.path, finding.line, finding.code) == ("docs/index.md", 4, "BD901")
     assert finding.message == "undefined label: 'x' [ref.ref]"
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _style_project(tmp_path: Path, pyproject: str, page: str) -> Path:
+    import shutil
+
+    shutil.copy(REPO / ".vale.ini", tmp_path / ".vale.ini")
+    shutil.copytree(REPO / ".vale", tmp_path / ".vale")
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    return tmp_path
+
+
+def test_style_findings_honour_inline_suppressions_and_ignore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = "(home)=\n# Home\n\nYou simply run it.\n\n<!-- docs-audit: ignore VL701 -->\nYou simply stop it.\n"
+    root = _style_project(tmp_path, '[tool.docs-audit]\ndocs-root = "docs"\n', page)
+    status, out, _ = run_cli(root, "style", "--output", "json", capsys=capsys)
+    data = json.loads(out)
+    assert status == 1
+    assert [(f["line"], f["code"]) for f in data["findings"]] == [(4, "VL701")]
+    assert data["summary"]["suppressed"] == 1
+    (root / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\nignore = ["VL"]\n', encoding="utf-8"
+    )
+    status, out, _ = run_cli(root, "style", "--output", "json", capsys=capsys)
+    assert status == 0 and json.loads(out)["findings"] == []
+
+
+def test_link_findings_honour_per_file_ignores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        "(home)=\n# Home\n\nSee <http://localhost/admin/>.\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+    )
+    _, out, _ = run_cli(tmp_path, "links", "--no-cache", "--format", "json", capsys=capsys)
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["LK808"]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n[tool.docs-audit.per-file-ignores]\n"docs/*.md" = ["LK808"]\n',
+        encoding="utf-8",
+    )
+    _, out, _ = run_cli(tmp_path, "links", "--no-cache", "--format", "json", capsys=capsys)
+    data = json.loads(out)
+    assert data["findings"] == [] and data["summary"]["suppressed"] == 1

@@ -57,12 +57,17 @@ def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)  # fmt: skip
 
 
-def emit(report: Report, fmt: str, output: Path | None, state: AuditState) -> int:
-    """Print (or write) the report; return the exit status it calls for."""
+def emit(
+    report: Report, fmt: str, output: Path | None, state: AuditState | None, text: str | None = None
+) -> int:
+    """Print (or write) the report, or ``text`` already rendered from it; return the exit
+    status it calls for. Every command ends here, so output and exit codes agree."""
     from .report import render
 
-    color = state.color if state.color is not None else (output is None and sys.stdout.isatty())
-    text = render(report, fmt, color=color and fmt == "text")
+    chosen = state.color if state is not None else None
+    color = chosen if chosen is not None else (output is None and sys.stdout.isatty())
+    if text is None:
+        text = render(report, fmt, color=color and fmt == "text")
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")

@@ -99,17 +99,16 @@ def links(
     if markdown_report is not None:
         markdown_report.parent.mkdir(parents=True, exist_ok=True)
         markdown_report.write_text(markdown, encoding="utf-8")
-    shared = report.as_report()
-    if fmt == "markdown":
-        text = markdown
-    else:
-        from ..report import render
+    from ..api import apply_selection
+    from ..cli import emit
+    from ..findings import Report
 
-        text = render(shared, fmt)
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    # ignore, per-file-ignores, severities and inline suppressions apply as in `check`.
+    whole = report.as_report()
+    shared = Report(files_checked=whole.files_checked, stats=whole.stats)
+    apply_selection(whole.findings, config, project, shared)
+    shared.sort()
+    status = emit(shared, fmt, output, ctx.obj, text=markdown if fmt == "markdown" else None)
     summary = report.summary
     click.echo(
         f"links: {summary.checked} checked, {summary.ok} ok, {summary.broken} broken, "
@@ -117,7 +116,7 @@ def links(
         f"{report.requests} requests in {report.elapsed:.1f} s",
         err=True,
     )
-    raise SystemExit(1 if shared.errors else 0)
+    raise SystemExit(status)
 
 
 def _config(ctx: click.Context) -> Any:

@@ -72,6 +72,7 @@ def style(
     PATHS, or the configured paths (default: docs). Exit status 1 when an alert of
     level error is found, 2 when the configuration or a rule file is broken.
     """
+    from ..cli import emit
     from .api import check_style, to_findings
 
     config = _config(ctx, config_path)
@@ -87,21 +88,18 @@ def style(
             err=True,
         )
     if fmt == "line":
+        # Vale's own format stays Vale's: every alert, as vale would print it.
         lines = [a.as_line() for a in sorted(run.alerts, key=lambda a: (a.path, a.line, a.column))]
-        text = "".join(line + "\n" for line in lines)
         for error in run.errors:
             click.echo(f"docs-audit style: error: {error}", err=True)
         failed = any(a.severity == "error" for a in run.alerts) or bool(run.errors)
-    else:
-        from ..report import render
+        text = "".join(line + "\n" for line in lines)
+        raise SystemExit(emit(Report(), fmt, report_path, ctx.obj, text=text) or int(failed))
+    from ..api import apply_selection
+    from ..project import load_project
 
-        findings = to_findings(run, run.cwd, config.root)
-        report = Report(findings=findings, files_checked=run.files)
-        report.sort()
-        text = render(report, fmt)
-        failed = bool(report.errors)
-    if report_path is not None:
-        report_path.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-    raise SystemExit(1 if failed else 0)
+    # ignore, per-file-ignores, severities and inline suppressions apply as in `check`.
+    report = Report(files_checked=run.files)
+    apply_selection(to_findings(run, run.cwd, config.root), config, load_project(config), report)
+    report.sort()
+    raise SystemExit(emit(report, fmt, report_path, ctx.obj))
