@@ -8,7 +8,7 @@ references and links, while code-like directives contribute code blocks only.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -102,6 +102,18 @@ def markdown_parser() -> MarkdownIt:
     )
 
 
+@dataclass(frozen=True)
+class _At:
+    """Where a block token stands: in its token list, and in the page."""
+
+    token: Token
+    tokens: Sequence[Token]
+    index: int
+    line: int
+    offset: int
+    column_offset: int
+
+
 @dataclass
 class _State:
     doc: Document
@@ -141,7 +153,7 @@ def _walk_tokens(state: _State, tokens: Sequence[Token], offset: int, column_off
             _flush_labels(state, line)
         handler = _HANDLERS.get(token.type)
         if handler is not None:
-            handler(state, token, tokens, index, line, offset, column_offset)
+            handler(state, _At(token, tokens, index, line, offset, column_offset))
 
 
 def _flush_labels(state: _State, element_line: int) -> None:
@@ -152,9 +164,8 @@ def _flush_labels(state: _State, element_line: int) -> None:
     state.pending_labels.clear()
 
 
-def _on_front_matter(
-    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
-) -> None:
+def _on_front_matter(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
     try:
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
@@ -168,24 +179,16 @@ def _on_front_matter(
         state.doc.orphan = True
 
 
-def _on_target(
-    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
-) -> None:
+def _on_target(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
     raw = state.lines[line - 1] if 0 < line <= len(state.lines) else ""
     column = raw.find("(") + 1 or 1
     state.pending_labels.append(Label(token.content.strip(), line, column))
 
 
-def _on_heading(
-    state: _State,
-    token: Token,
-    tokens: Sequence[Token],
-    index: int,
-    line: int,
-    offset: int,
-    column_offset: int,
-) -> None:
-    inline = tokens[index + 1]
+def _on_heading(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
+    inline = at.tokens[at.index + 1]
     children = inline.children or []
     text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
     shown = "".join(c.content for c in children if c.content and c.type != "html_inline")
@@ -194,21 +197,14 @@ def _on_heading(
         slug = unique_slug(slug, state.slugs)
         state.slugs.add(slug)
     level = int(token.tag[1:])
-    state.doc.headings.append(Heading(level, shown.strip(), slug, line, 1 + column_offset))
+    state.doc.headings.append(Heading(level, shown.strip(), slug, line, 1 + at.column_offset))
 
 
-def _on_inline(
-    state: _State,
-    token: Token,
-    tokens: Sequence[Token],
-    index: int,
-    line: int,
-    offset: int,
-    column_offset: int,
-) -> None:
+def _on_inline(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
     if token.map:
-        state.doc.prose_ranges.append((line, token.map[1] + offset))
-    cursor = _Cursor(state.lines, line, column_offset)
+        state.doc.prose_ranges.append((line, token.map[1] + at.offset))
+    cursor = _Cursor(state.lines, line, at.column_offset)
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             cursor.next_line()
@@ -242,35 +238,24 @@ def _on_link(state: _State, child: Token, cursor: _Cursor, block_line: int) -> N
     )
 
 
-def _on_html(
-    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
-) -> None:
+def _on_html(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
     suppression = suppression_at(token.content, line, state.lines)
     if suppression is not None:
         state.doc.suppressions.append(suppression)
 
 
-def _on_comment(
-    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
-) -> None:
-    _on_html(state, token, tokens, index, line)
+def _on_comment(state: _State, at: _At) -> None:
+    _on_html(state, at)
 
 
-def _on_code_block(
-    state: _State, token: Token, tokens: Sequence[Token], index: int, line: int, *_: int
-) -> None:
+def _on_code_block(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
     state.doc.code_blocks.append(CodeBlock("", token.content, line, line, 1, "indented"))
 
 
-def _on_fence(
-    state: _State,
-    token: Token,
-    tokens: Sequence[Token],
-    index: int,
-    line: int,
-    offset: int,
-    column_offset: int,
-) -> None:
+def _on_fence(state: _State, at: _At) -> None:
+    token, line = at.token, at.line
     _check_closed(state, token, line)
     info = token.info.strip()
     raw = state.lines[line - 1] if 0 < line <= len(state.lines) else ""
@@ -420,7 +405,7 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-_HANDLERS: dict[str, Any] = {
+_HANDLERS: dict[str, Callable[[_State, _At], None]] = {
     "front_matter": _on_front_matter,
     "myst_target": _on_target,
     "heading_open": _on_heading,
