@@ -276,13 +276,17 @@ def _core(path: Path, section: IniSection, cfg: ValeConfig) -> None:
         _load_vocab(path, item, cfg)
 
 
+def _reject_core_key(path: Path, key: str, line: int) -> None:
+    if key in CORE_KEYS:
+        raise StyleConfigError(
+            f"{path}:{line}: '{key}' is a core option; it should be defined "
+            "above any syntax-specific options (`[...]`)"
+        )
+
+
 def _global(path: Path, section: IniSection, cfg: ValeConfig) -> None:
     for key, items in section.keys.items():
-        if key in CORE_KEYS:
-            raise StyleConfigError(
-                f"{path}:{items[0].line}: '{key}' is a core option; it should be defined "
-                "above any syntax-specific options (`[...]`)"
-            )
+        _reject_core_key(path, key, items[0].line)
         if key == "BasedOnStyles":
             cfg.base_styles = section.values(key)
             cfg.styles.extend(cfg.base_styles)
@@ -306,11 +310,7 @@ def _syntax(path: Path, section: IniSection, cfg: ValeConfig) -> None:
     except GlobError as exc:
         raise StyleConfigError(f"{path}:{section.line}: {exc}") from None
     for key, items in section.keys.items():
-        if key in CORE_KEYS:
-            raise StyleConfigError(
-                f"{path}:{items[0].line}: '{key}' is a core option; it should be defined "
-                "above any syntax-specific options (`[...]`)"
-            )
+        _reject_core_key(path, key, items[0].line)
         if key == "BasedOnStyles":
             sec.base_styles = section.values(key)
             cfg.styles.extend(sec.base_styles)

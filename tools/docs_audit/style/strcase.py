@@ -108,12 +108,7 @@ class SentenceConverter:
         self.indicators = tuple(indicators)
 
     def convert(self, text: str) -> str:
-        body = text
-        head = ""
-        if self.prefix is not None:
-            found = self.prefix.match(text)
-            if found:
-                head, body = text[: found.end()], text[found.end() :]
+        head, body = _split_prefix(self.prefix, text)
         spans = _protected(body, self.vocab)
         out: list[str] = []
         started = False
@@ -135,6 +130,12 @@ class SentenceConverter:
         return head + " ".join(out)
 
 
+def _split_prefix(prefix: re.Pattern[str] | None, text: str) -> tuple[str, str]:
+    """The part an ignored prefix matches (left as written) and the rest."""
+    found = prefix.match(text) if prefix is not None else None
+    return (text[: found.end()], text[found.end() :]) if found else ("", text)
+
+
 class TitleConverter:
     def __init__(self, style: str, vocab: Sequence[str], prefix: str) -> None:
         self.small = _CHICAGO_SMALL if style == "Chicago" else _AP_SMALL
@@ -150,12 +151,7 @@ class TitleConverter:
         return "-".join(_capitalize(part) for part in word.split("-"))
 
     def convert(self, text: str) -> str:
-        body = text
-        head = ""
-        if self.prefix is not None:
-            found = self.prefix.match(text)
-            if found:
-                head, body = text[: found.end()], text[found.end() :]
+        head, body = _split_prefix(self.prefix, text)
         spans = _protected(body, self.vocab)
         words = _words(body)
         out: list[str] = []
