@@ -69,6 +69,8 @@ class LinkCache:
             anchors_found=frozenset(entry["anchors_found"]) & fragments,
             anchors_unchecked=frozenset(entry["anchors_unchecked"]) & fragments,
             cached=True,
+            redirects=_redirects(entry.get("redirects")),
+            content_type=_text(entry.get("content_type")),
         )
         known = frozenset(entry["anchors_found"]) | frozenset(entry["anchors_unchecked"])
         return result if fragments <= known else None
@@ -93,6 +95,8 @@ class LinkCache:
             "anchors_found": sorted(found),
             "anchors_unchecked": sorted(unchecked),
             "checked": self.now,
+            "redirects": [list(hop) for hop in result.redirects],
+            "content_type": result.content_type,
         }
 
     def save(self) -> None:
@@ -121,6 +125,27 @@ class LinkCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _redirects(value: Any) -> tuple[tuple[int, str], ...]:
+    """The redirect chain of an entry; entries written before it was kept have none."""
+    if not isinstance(value, list):
+        return ()
+    hops = []
+    for hop in value:
+        if not (
+            isinstance(hop, list)
+            and len(hop) == 2
+            and isinstance(hop[0], int)
+            and isinstance(hop[1], str)
+        ):
+            return ()
+        hops.append((hop[0], hop[1]))
+    return tuple(hops)
 
 
 def _valid(entry: Any) -> bool:

@@ -62,6 +62,9 @@ class _Answer:
     no_route: bool = False
     #: The guard refused the address the name resolved to.
     address_refused: bool = False
+    #: The host name did not resolve.
+    unknown_host: bool = False
+    content_type: str | None = None
 
 
 def refusal(url: str, allow_private: bool) -> str | None:
@@ -119,6 +122,8 @@ class Fetcher:
                     requests=sent,
                     no_route=answer.no_route,
                     address_refused=answer.address_refused and current == url,
+                    redirects=_hops(chain, statuses),
+                    unknown_host=answer.unknown_host,
                 )
             assert answer.status is not None
             if answer.status in REDIRECTS and answer.location:
@@ -133,6 +138,7 @@ class Fetcher:
                         answer.status,
                         target,
                         requests=sent,
+                        redirects=_hops([*chain, target], statuses),
                     )
                 chain.append(target)
                 current = target
@@ -146,6 +152,7 @@ class Fetcher:
             f"more than {self.settings.max_redirects} redirects (last: {current})",
             final_url=current,
             requests=sent,
+            redirects=_hops(chain, statuses),
         )
 
     def _split_fragments(
@@ -175,6 +182,7 @@ class Fetcher:
     ) -> UrlResult:
         status = answer.status
         assert status is not None
+        hops = _hops(chain, statuses)
         accepted = status in self.settings.accept_status
         if status == 429 and not accepted:
             detail = f"{_status_text(429)} after {sent} requests"
@@ -186,10 +194,14 @@ class Fetcher:
                     f" (asked to wait {answer.retry_after:g} s, more than retry-after-cap"
                     f" {self.settings.retry_after_cap:g} s)"
                 )
-            return UrlResult(url, Verdict.RATE_LIMITED, detail, status, final, requests=sent)
+            return UrlResult(
+                url, Verdict.RATE_LIMITED, detail, status, final, requests=sent, redirects=hops
+            )
         if status >= 300 and not accepted:
             detail = answer.detail or _status_text(status)
-            return UrlResult(url, Verdict.BROKEN, detail, status, final, requests=sent)
+            return UrlResult(
+                url, Verdict.BROKEN, detail, status, final, requests=sent, redirects=hops
+            )
         found: frozenset[str] = frozenset()
         missing: frozenset[str] = frozenset()
         if answer.unchecked:
@@ -202,7 +214,17 @@ class Fetcher:
             verdict = Verdict.REDIRECTED
             detail = f"permanently redirected ({statuses[0]}) to {moved}"
         return UrlResult(
-            url, verdict, detail, status, final, found, missing, unchecked, requests=sent
+            url,
+            verdict,
+            detail,
+            status,
+            final,
+            found,
+            missing,
+            unchecked,
+            requests=sent,
+            redirects=hops,
+            content_type=answer.content_type,
         )
 
     def _redirect_allowed(self, source: str, target: str) -> bool:
@@ -269,7 +291,11 @@ class Fetcher:
             return _Answer(verdict=Verdict.SKIPPED, detail=str(exc), address_refused=True), 0
         except ResolutionError as exc:
             return _Answer(
-                verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True, no_route=True
+                verdict=Verdict.CONNECTION,
+                detail=str(exc),
+                host_failure=True,
+                no_route=True,
+                unknown_host=True,
             ), 0
         except httpx.ConnectTimeout:
             return _Answer(
@@ -307,11 +333,18 @@ class Fetcher:
         status = response.status_code
         location = response.headers.get("location")
         retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        kind = response.headers.get("content-type")
         if not (wanted and 200 <= status < 300) or response.request.method != "GET":
-            return _Answer(status, location, unchecked=bool(wanted), retry_after=retry_after)
-        content_type = response.headers.get("content-type", "text/html").lower()
+            return _Answer(
+                status,
+                location,
+                unchecked=bool(wanted),
+                retry_after=retry_after,
+                content_type=kind,
+            )
+        content_type = (kind or "text/html").lower()
         if "html" not in content_type:
-            return _Answer(status, location, unchecked=True)
+            return _Answer(status, location, unchecked=True, content_type=kind)
         scanner = AnchorScanner(wanted, response.charset_encoding or "utf-8")
         read = 0
         async for chunk in response.aiter_bytes():
@@ -321,7 +354,7 @@ class Fetcher:
                 break
         else:
             scanner.feed(b"", final=True)
-        return _Answer(status, location, found=frozenset(scanner.found))
+        return _Answer(status, location, found=frozenset(scanner.found), content_type=kind)
 
     def _headers_for(self, url: str) -> dict[str, str]:
         host = (urlsplit(url).hostname or "").lower()
@@ -417,6 +450,11 @@ async def _sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(max(0.0, seconds))
+
+
+def _hops(chain: list[str], statuses: list[int]) -> tuple[tuple[int, str], ...]:
+    """The redirects followed: each status with the address it pointed at."""
+    return tuple(zip(statuses, chain[1:], strict=False))
 
 
 def _permanent_target(chain: list[str], statuses: list[int]) -> str | None:
