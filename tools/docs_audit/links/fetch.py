@@ -101,7 +101,8 @@ class Fetcher:
     async def check(self, url: str, fragments: frozenset[str]) -> UrlResult:
         wanted, unchecked = self._split_fragments(url, fragments)
         method = "GET" if wanted else "HEAD"
-        current, chain, statuses, sent = url, [url], [], 0
+        current, chain, sent = url, [url], 0
+        statuses: list[int] = []
         for _ in range(self.settings.max_redirects + 1):
             reason = refusal(current, self.settings.allow_private)
             if reason is not None:
