@@ -25,6 +25,7 @@ from .results import UrlResult, Verdict, split_fragment
 if TYPE_CHECKING:
     from ..config import Config
     from ..document import Document
+    from .history import History
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class LinkReport:
     bytes_downloaded: int = 0
     elapsed: float = 0.0
     network_unavailable: bool = False
+    #: This run as the result history sees it (``None`` when no history is kept).
+    history: History | None = None
 
     def as_report(self) -> Report:
         """The shared report model, for the shared output formats."""
@@ -129,7 +132,7 @@ def check_links(
         reporter = ProgressReporter()
         callback = reporter.update
     try:
-        return asyncio.run(
+        report = asyncio.run(
             _audit(
                 occurrences, settings, use_cache, guard or Guard(settings.allow_private), callback
             )
@@ -137,6 +140,11 @@ def check_links(
     finally:
         if reporter is not None:
             reporter.close()
+    if settings.history_file is not None:
+        from .history import apply_history
+
+        apply_history(report, settings)
+    return report
 
 
 async def _audit(

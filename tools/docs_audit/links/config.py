@@ -34,6 +34,18 @@ SCHEMA: dict[str, Field] = {
     "cache-file": Field(
         "str", "", "Result cache, relative to the project root (default: <cache-dir>/links.json)."
     ),
+    "history": Field(
+        "str",
+        "",
+        "Result history (SQLite), relative to the project root "
+        "(default: <cache-dir>/links-history.sqlite).",
+    ),
+    "report-after": Field(
+        "int",
+        1,
+        "Consecutive failing runs after which a transient failure (timeout, 5xx, 429) is an error.",
+    ),
+    "retention": Field("int", 90, "Days the history keeps a run."),
     "cache-ttl": Field("int", 86400, "Seconds a successful result is reused without a request."),
     "ignore": Field("list[str]", [], "Regular expressions; matching URLs are not checked."),
     "accept-status": Field("list[int]", [], "HTTP statuses that count as a working link."),
@@ -70,6 +82,8 @@ SCHEMA: dict[str, Field] = {
     ),
 }
 
+HISTORY_NAME = "links-history.sqlite"
+
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -94,6 +108,10 @@ class LinkSettings:
     max_redirects: int = 10
     cache_file: Path | None = None
     cache_ttl: int = 86400
+    #: The SQLite result history (``None``: no history kept).
+    history_file: Path | None = None
+    report_after: int = 1
+    retention_days: int = 90
     ignore: tuple[re.Pattern[str], ...] = ()
     accept_status: frozenset[int] = frozenset()
     allowed_redirects: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
@@ -119,6 +137,7 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
     table.update(overrides or {})
     where = f"{config.source}: " if config.source else ""
     cache_file = str(table["cache-file"])
+    history = str(table["history"])
     return LinkSettings(
         concurrency=_positive(table, "concurrency", where),
         per_host_concurrency=_positive(table, "per-host-concurrency", where),
@@ -129,6 +148,9 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
         max_redirects=_non_negative(table, "max-redirects", where),
         cache_file=(config.root / cache_file) if cache_file else config.cache_dir / "links.json",
         cache_ttl=_non_negative(table, "cache-ttl", where),
+        history_file=(config.root / history) if history else config.cache_dir / HISTORY_NAME,
+        report_after=_positive(table, "report-after", where),
+        retention_days=_positive(table, "retention", where),
         ignore=_patterns(table, "ignore", where),
         accept_status=frozenset(int(s) for s in table["accept-status"]),
         allowed_redirects=tuple(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..findings import Severity
+from ..findings import Finding, Severity
 from .api import LinkReport
+from .history import History, day
+from .results import split_fragment
 
 #: Rows per table; GitHub caps an issue body at 65536 characters.
 MAX_ROWS = 200
@@ -16,7 +18,11 @@ def _cell(text: str) -> str:
 
 
 def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
-    """A summary table, then the broken links and the warnings, each with every place."""
+    """A summary table, then the broken links and the warnings, each with every place.
+
+    With a history the broken links come in three groups: newly broken, still broken
+    (since when, how many runs) and fixed since the last run.
+    """
     summary = report.summary
     lines = [
         "# Link audit",
@@ -27,13 +33,13 @@ def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
         f"| {summary.skipped} | {summary.cached} |",
         "",
     ]
-    sections = (
-        ("Broken links", Severity.ERROR),
-        ("Warnings", Severity.WARNING),
-        ("Not checked", Severity.INFO),
-    )
-    for title, severity in sections:
-        lines += _section(report, title, severity, max_rows)
+    history = report.history
+    if history is None:
+        lines += _section(report.findings, "Broken links", Severity.ERROR, max_rows)
+    else:
+        lines += _history_sections(report.findings, history, max_rows)
+    for title, severity in (("Warnings", Severity.WARNING), ("Not checked", Severity.INFO)):
+        lines += _section(report.findings, title, severity, max_rows)
     if not report.findings:
         lines += ["No broken links.", ""]
     lines.append(
@@ -43,16 +49,44 @@ def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _section(report: LinkReport, title: str, severity: Severity, max_rows: int) -> list[str]:
+def _history_sections(findings: list[Finding], history: History, max_rows: int) -> list[str]:
+    newly, still = set(history.newly_broken()), set(history.still_broken())
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    lines: list[str] = []
+    for title, urls in (("Newly broken", newly), ("Still broken", still)):
+        chosen = [f for f in errors if f.url and split_fragment(f.url)[0] in urls]
+        lines += _section(chosen, title, Severity.ERROR, max_rows)
+    other = [f for f in errors if not (f.url and split_fragment(f.url)[0] in newly | still)]
+    lines += _section(other, "Other errors", Severity.ERROR, max_rows)
+    fixed = history.fixed()
+    if fixed:
+        lines += [
+            f"## Fixed since the last run ({len(fixed)})",
+            "",
+            "| URL | Was | Last reported |",
+            "|---|---|---|",
+        ]
+        for index, url in enumerate(fixed):
+            if index == max_rows:
+                lines.append(f"| … | {len(fixed) - max_rows} more | |")
+                break
+            before = history.previous[url]
+            lines.append(f"| {_cell(url)} | {_cell(before.message)} | {day(before.started)} |")
+        lines.append("")
+    return lines
+
+
+def _section(findings: list[Finding], title: str, severity: Severity, max_rows: int) -> list[str]:
     grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for finding in sorted(report.findings):
+    for finding in sorted(findings):
         if finding.severity is not severity:
             continue
         key = (finding.url or "", f"{finding.code} {finding.name}", finding.message)
         grouped[key].append(f"`{finding.path}:{finding.line}:{finding.column}`")
     if not grouped:
         return []
-    lines = [f"## {title} ({len(grouped)})", "", "| URL | Problem | Where |", "|---|---|---|"]
+    count = len({url for url, _, _ in grouped})
+    lines = [f"## {title} ({count})", "", "| URL | Problem | Where |", "|---|---|---|"]
     for index, ((url, rule, message), places) in enumerate(sorted(grouped.items())):
         if index == max_rows:
             lines.append(f"| … | {len(grouped) - max_rows} more | |")
