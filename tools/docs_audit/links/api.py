@@ -230,7 +230,7 @@ async def _fetch_all(
         max_keepalive_connections=settings.concurrency,
         keepalive_expiry=30,
     )
-    transport = GuardedTransport(guard, pool, verify=True)
+    transport = GuardedTransport(guard, pool, verify=guard.ssl_context or True)
     timeout = httpx.Timeout(settings.timeout, pool=None)
     results: dict[str, UrlResult] = {}
     counter = [done]

@@ -49,6 +49,17 @@ FORMATS = ["text", "json", "github", "sarif", "markdown"]
     help="Fail (instead of warn) when no host can be reached.",
 )
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite permanently redirected URLs (and http URLs whose https twin answers "
+    "the same) in the source files.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the unified diff --fix would apply (instead of the findings) and write nothing.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show progress on stderr (default: on a terminal or in CI).",
@@ -63,6 +74,8 @@ def links(
     no_cache: bool,
     allow_private: bool | None,
     require_network: bool | None,
+    fix: bool,
+    diff: bool,
     progress: bool | None,
 ) -> None:
     """Check the external links of the pages (all pages, or those under PATHS).
@@ -76,6 +89,8 @@ def links(
     from .config import settings_from
     from .report import markdown_report as render_markdown
 
+    if fix and diff:
+        raise UsageError("use --fix (rewrite the files) or --diff (show the rewrites), not both")
     config = _config(ctx)
     overrides: dict[str, Any] = {}
     if allow_private:
@@ -93,6 +108,10 @@ def links(
     report = check_links(
         documents, config, progress=progress, settings=settings, use_cache=not no_cache
     )
+    if fix or diff:
+        from .fix import report_fixes
+
+        report_fixes(report, config, settings, write=fix)
     for warning in report.warnings:
         click.echo(f"docs-audit links: warning: {warning}", err=True)
     markdown = render_markdown(report)
@@ -108,7 +127,10 @@ def links(
     shared = Report(files_checked=whole.files_checked, stats=whole.stats)
     apply_selection(whole.findings, config, project, shared)
     shared.sort()
-    status = emit(shared, fmt, output, ctx.obj, text=markdown if fmt == "markdown" else None)
+    if diff and output is None:  # stdout carries the diff: `links --diff > fix.patch`
+        status = 1 if shared.errors else 0
+    else:
+        status = emit(shared, fmt, output, ctx.obj, text=markdown if fmt == "markdown" else None)
     summary = report.summary
     click.echo(
         f"links: {summary.checked} checked, {summary.ok} ok, {summary.broken} broken, "

@@ -84,6 +84,8 @@ class Guard:
     resolve: Resolver = system_resolve
     #: Addresses treated as public even though they are not (for tests of the guard).
     public_override: frozenset[str] = frozenset()
+    #: Certificates trusted for https (``None``: the system's; tests trust their own CA).
+    ssl_context: ssl.SSLContext | None = None
     _cache: dict[tuple[str, int], list[str] | BaseException] = field(default_factory=dict)
 
     async def addresses(self, host: str, port: int) -> list[str]:
