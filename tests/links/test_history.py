@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -253,3 +255,46 @@ def test_no_network_records_nothing(config: Config, tmp_path: Path) -> None:
     with sqlite3.connect(store) as connection:
         assert connection.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
     connection.close()
+
+
+def test_command_runs_keep_a_history(
+    web: SimWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docs_audit.cli import main
+
+    site = web.add(Site())
+    site.route("/busy", Reply(503))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(f"# Home\n\nSee {site.url('/busy')}.\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n\n[tool.docs-audit.links]\n'
+        'retries = 0\nreport-after = 2\nhistory = "state/history.sqlite"\n',
+        encoding="utf-8",
+    )
+    args = ["--config", str(tmp_path / "pyproject.toml"), "links", "--allow-private"]
+    args += ["--no-progress", "--format", "json", "--markdown-report", str(tmp_path / "r.md")]
+    assert main(args) == 0  # a first 503 is only a warning
+    first = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["code"], f["severity"]) for f in first] == [("LK801", "warning")]
+    assert (tmp_path / "state" / "history.sqlite").is_file()
+    assert main(args) == 1  # the second one in a row is an error
+    [second] = json.loads(capsys.readouterr().out)["findings"]
+    assert second["severity"] == "error"
+    assert f"failing since {day(time.time())}, 2 runs" in second["message"]
+    assert site.url("/busy") in section((tmp_path / "r.md").read_text(), "Newly broken")
+
+
+@pytest.mark.parametrize(("key", "value"), [("report-after", "0"), ("retention", "-1")])
+def test_history_settings_are_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: str
+) -> None:
+    from docs_audit.cli import main
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee http://127.0.0.1:9/x.\n")
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.docs-audit]\ndocs-root = "docs"\n\n[tool.docs-audit.links]\n{key} = {value}\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(tmp_path / "pyproject.toml"), "links"]) == 2
+    assert f"docs-audit.links.{key}" in capsys.readouterr().err
