@@ -49,6 +49,13 @@ FORMATS = ["text", "json", "github", "sarif", "markdown"]
     help="Fail (instead of warn) when no host can be reached.",
 )
 @click.option(
+    "--report-after",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Consecutive failing runs after which a transient failure is an error "
+    "(default: report-after of the config).",
+)
+@click.option(
     "--fix",
     is_flag=True,
     help="Rewrite permanently redirected URLs (and http URLs whose https twin answers "
@@ -74,6 +81,7 @@ def links(
     no_cache: bool,
     allow_private: bool | None,
     require_network: bool | None,
+    report_after: int | None,
     fix: bool,
     diff: bool,
     progress: bool | None,
@@ -97,6 +105,8 @@ def links(
         overrides["allow-private"] = True
     if require_network:
         overrides["require-network"] = True
+    if report_after is not None:
+        overrides["report-after"] = report_after
     settings = settings_from(config, overrides)
     project = load_project(config)
     documents = list(project.documents.values())
