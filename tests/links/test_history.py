@@ -298,3 +298,24 @@ def test_history_settings_are_validated(
     )
     assert main(["--config", str(tmp_path / "pyproject.toml"), "links"]) == 2
     assert f"docs-audit.links.{key}" in capsys.readouterr().err
+
+
+def test_damaged_pages_inside_a_real_history_are_found(
+    web: SimWeb, config: Config, tmp_path: Path
+) -> None:
+    site = web.add(Site())
+    urls = [site.url(f"/page-{number}") for number in range(150)]
+    store = tmp_path / "h.sqlite"
+    for week in range(3):
+        assert run(config, urls, store, T0 + week * 7 * DAY).warnings == []
+    data = bytearray(store.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 3000] = b"\x07" * 3000
+    store.write_bytes(bytes(data))
+    report = run(config, urls, store, T0 + 21 * DAY)
+    [warning] = report.warnings
+    assert "link history unusable" in warning
+    assert len(list(tmp_path.glob("h.sqlite.corrupt-*"))) == 1
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 150
+    connection.close()

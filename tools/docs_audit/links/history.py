@@ -309,6 +309,10 @@ class _Store:
         """Move the bad file out of the way and start a fresh history."""
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        number = 1
+        while aside.exists():  # never overwrite an earlier bad file
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
         self.close()
         try:
             self.path.replace(aside)
