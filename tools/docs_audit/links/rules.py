@@ -114,8 +114,10 @@ PERMANENT_REDIRECT = _rule(
 
         http://docs.djangoproject.com/   -> https://docs.djangoproject.com/en/stable/
 
-    Use instead: the address named in the message. Expected redirects (a "latest"
-    version alias) go in ``[tool.docs-audit.links] allowed-redirects``.
+    Use instead: the address named in the message; ``docs-audit links --fix``
+    rewrites it in the sources (``--diff`` shows the change first). Expected
+    redirects (a "latest" version alias) go in ``[tool.docs-audit.links]
+    allowed-redirects``.
     """,
     Severity.WARNING,
 )
