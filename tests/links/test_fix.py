@@ -211,3 +211,29 @@ def test_http_becomes_https_only_where_https_answers_the_same(
         site.url("/same"), site.url("/same", "https")
     )
     assert ("https", "HEAD", "/plain-only") in routes.seen
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "refused"),
+    [
+        ("http://a.org/docs/x", "https://a.org/docs/x", ""),
+        ("https://a.org/auth/guide", "https://a.org/v2/auth/guide", ""),
+        ("https://a.org/docs/x", "https://a.org/login?next=/docs/x", "login"),
+        ("https://a.org/docs/x", "https://sso.a.org/start", "login"),
+        ("https://a.org/docs/x", "https://a.org/users/sign_in", "login"),
+        ("https://a.org/docs/x", "https://accounts.b.com/ServiceLogin", "login"),
+        ("https://a.org/docs/x", "https://a.org/x?return_to=%2Fdocs", "login"),
+        ("https://a.org/docs/x", "https://a.org/", "front page"),
+        ("https://a.org/", "https://www.a.org/", ""),
+        ("https://a.org/docs/x", "http://a.org/docs/x", "not https"),
+        ("https://a.org/docs/x", "https://a.org/docs/x.", "cannot be written"),
+        ("https://a.org/docs/x", "https://a.org/docs/(x", "cannot be written"),
+        ("https://a.org/docs/x", "https://a.org/docs/a b", "cannot be written"),
+    ],
+)
+def test_targets_that_are_never_written(source: str, target: str, refused: str) -> None:
+    from docs_audit.links.config import LinkSettings
+    from docs_audit.links.fix import why_not_rewrite
+
+    reason = why_not_rewrite(source, target, LinkSettings())
+    assert (refused in reason) if refused else reason == ""

@@ -197,21 +197,21 @@ def _new_url(
         target = result.permanent_target
         if target is None:
             return None, "its redirect chain is not known (checked from an older cache)"
-        why_not = _refuse(occurrence.base, target, settings)
+        why_not = why_not_rewrite(occurrence.base, target, settings)
         if why_not:
             return None, why_not
         status = next(s for s, t in result.redirects if t == target)
         return _with_fragment(target, occurrence.fragment), f"permanent redirect ({status})"
     if twin is not None and _answers_the_same(result, twin):
         target = twin.url
-        why_not = _refuse(occurrence.base, target, settings)
+        why_not = why_not_rewrite(occurrence.base, target, settings)
         if why_not:
             return None, why_not
         return _with_fragment(target, occurrence.fragment), "https answers the same"
     return None, ""
 
 
-def _refuse(source: str, target: str, settings: LinkSettings) -> str:
+def why_not_rewrite(source: str, target: str, settings: LinkSettings) -> str:
     """Why ``source`` must not become ``target`` ("" when it may)."""
     old, new = urlsplit(source), urlsplit(target)
     if any(s.match(source) and t.match(target) for s, t in settings.allowed_redirects):
