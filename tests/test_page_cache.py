@@ -87,7 +87,7 @@ def test_foreign_cache_is_discarded_with_a_warning(
 
 def _tamper_label_line(stored: dict[str, object]) -> None:
     page = stored["pages"]["docs/index.md"]  # type: ignore[index]
-    page["light"]["labels"][0]["line"] = "__import__('os')"
+    page["light"]["labels"][0][1] = "__import__('os')"  # Label(name, line, ...)
 
 
 def _nest_deeply(stored: dict[str, object]) -> None:
@@ -103,6 +103,22 @@ def test_values_that_do_not_fit_the_model_are_rejected(project: Path, tamper: ob
     done = audit(project, "check", "--select", "RF201,DA010")
     assert "page cache is corrupt; rebuilding it" in done.stdout
     assert rf201(done.stdout) == ["docs/page.md:3:21: RF201 undefined label: 'gone'"]
+
+
+@pytest.mark.parametrize("heavy", ["{}", '{"headings": 5}', "[" * 100_000, "not json"])
+def test_page_only_fields_that_do_not_fit_are_parsed_again(project: Path, heavy: str) -> None:
+    page = project / "docs" / "page.md"
+    page.write_text(
+        "# Page\n\n<!-- docs-audit: ignore RF201 -->\nSee {ref}`gone`.\n\nAnd {ref}`lost`.\n"
+    )
+    first = audit(project, "check", "--select", "RF201")
+    assert rf201(first.stdout) == ["docs/page.md:6:5: RF201 undefined label: 'lost'"]
+    stored = json.loads((project / CACHE).read_text())
+    stored["pages"]["docs/page.md"]["heavy"] = heavy
+    (project / CACHE).write_text(json.dumps(stored))
+    second = audit(project, "check", "--select", "RF201")
+    assert "Traceback" not in second.stderr and second.returncode == 1
+    assert rf201(second.stdout) == rf201(first.stdout)
 
 
 def test_deeply_nested_json_file_is_discarded(project: Path) -> None:

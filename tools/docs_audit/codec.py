@@ -31,9 +31,10 @@ _ATOMS: dict[Any, tuple[type, ...]] = {
 
 
 def encode(value: Any) -> Any:
-    """A JSON-ready structure for a dataclass record (fields in declaration order)."""
+    """A JSON-ready structure; a dataclass record becomes the list of its field values
+    in declaration order (the type, known when decoding, names them)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
     if isinstance(value, (list, tuple)):
         return [encode(item) for item in value]
     if isinstance(value, (set, frozenset)):
@@ -77,10 +78,11 @@ def _identity(value: Any) -> Any:
 
 
 def _atom(kind: type) -> Decoder:
-    allowed = _ATOMS[kind]
+    # Exact types: JSON yields no subclasses, and bool must not pass for int.
+    allowed = frozenset(_ATOMS[kind])
 
     def check(value: Any) -> Any:
-        if not isinstance(value, allowed) or (kind is not bool and isinstance(value, bool)):
+        if type(value) not in allowed:
             raise CodecError(f"expected {kind.__name__}, found {type(value).__name__}")
         return value
 
@@ -145,12 +147,21 @@ def _mapping(item: Decoder) -> Decoder:
 def _record(cls: type) -> Decoder:
     hints = typing.get_type_hints(cls)
     fields = [f for f in dataclasses.fields(cls) if f.init]
-    decoders = {f.name: decoder_for(hints[f.name]) for f in fields}
+    decoders = [(f.name, decoder_for(hints[f.name])) for f in fields]
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        raise TypeError(f"{cls.__name__}: the page cache stores plain records only")
+    count = len(decoders)
 
     def build(value: Any) -> Any:
-        if not isinstance(value, dict) or value.keys() != decoders.keys():
-            raise CodecError(f"expected the fields of {cls.__name__}")
-        return cls(**{name: decoders[name](value[name]) for name in decoders})
+        if type(value) is not list or len(value) != count:
+            raise CodecError(f"expected the {count} fields of {cls.__name__}")
+        # Every field is checked here, so the (frozen) record is filled directly:
+        # calling its __init__ for tens of thousands of records costs more.
+        record: Any = object.__new__(cls)
+        record.__dict__.update(
+            (name, decode(item)) for (name, decode), item in zip(decoders, value, strict=True)
+        )
+        return record
 
     return build
 

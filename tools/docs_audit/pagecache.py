@@ -19,7 +19,7 @@ import sys
 import tempfile
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from .document import PAGE_ONLY, Document, Problem
 
 CACHE_NAME = "pages.json"
 _FORMAT = "docs-audit-pages"
-_NEVER_STORED = frozenset({"transient"})
+#: The text is read from the file anyway (to hash it); the doctree is of this run only.
+_NEVER_STORED = frozenset({"transient", "text"})
 _MODEL = fingerprint(Document) + fingerprint(Problem)
 
 
@@ -39,6 +40,8 @@ class CachedPage:
 
     digest: str
     result: Document | Problem
+    #: The entry as read from the file, written back as it is while the page is unchanged.
+    stored: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -111,15 +114,15 @@ def _load_entry(entry: Any) -> CachedPage:
     if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
         raise CodecError("malformed entry")
     if entry.get("kind") == "problem":
-        return CachedPage(entry["digest"], decoder_for(Problem)(entry["problem"]))
+        return CachedPage(entry["digest"], decoder_for(Problem)(entry["problem"]), entry)
     if entry.get("kind") != "document":
         raise CodecError("unknown entry kind")
-    return CachedPage(entry["digest"], _load_document(entry["light"], entry["heavy"]))
+    return CachedPage(entry["digest"], _load_document(entry["light"], entry["heavy"]), entry)
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Document)}
-_STORED = [name for name in _FIELDS if name not in _NEVER_STORED]
-_LIGHT = frozenset(name for name in _STORED if name not in PAGE_ONLY)
+_LIGHT = frozenset(name for name in _FIELDS if name not in PAGE_ONLY and name not in _NEVER_STORED)
+_HEAVY = tuple(name for name in PAGE_ONLY if name not in _NEVER_STORED)
 
 
 @functools.cache
@@ -133,19 +136,40 @@ def _load_document(light: Any, heavy: Any) -> Document:
     hints = _hints()
     document = Document.__new__(Document)
     document.__dict__.update({name: decoder_for(hints[name])(light[name]) for name in light})
-    for name in _NEVER_STORED & _FIELDS.keys():
+    for name in _NEVER_STORED:
         factory = _FIELDS[name].default_factory
         document.__dict__[name] = None if factory is dataclasses.MISSING else factory()
-    document.__dict__["_deferred"] = _heavy_loader(heavy, hints)
     return document
 
 
-def _heavy_loader(heavy: str, hints: Mapping[str, Any]) -> Callable[[], dict[str, Any]]:
+def restore(
+    page: CachedPage, text: str, reparse: Callable[[], Document | Problem]
+) -> Document | Problem:
+    """The cached result for a file whose bytes still match, given its current text.
+
+    The text is not stored (the file was just read to hash it). Page-only fields are
+    decoded when a check first reads one; if they no longer fit the model, the page
+    is parsed again from ``text`` instead of failing the run.
+    """
+    result = page.result
+    if isinstance(result, Document) and page.stored is not None:
+        result.__dict__["text"] = text
+        result.__dict__["_deferred"] = _heavy_loader(page.stored["heavy"], reparse)
+    return result
+
+
+def _heavy_loader(
+    heavy: str, reparse: Callable[[], Document | Problem]
+) -> Callable[[], dict[str, Any]]:
     def load() -> dict[str, Any]:
-        # The file was validated as JSON when it was read; a page-only field that does
-        # not fit the model now would mean a bug, not tampering that could run code.
-        values = json.loads(heavy)
-        return {name: decoder_for(hints[name])(values[name]) for name in PAGE_ONLY}
+        hints = _hints()
+        try:
+            values = json.loads(heavy)
+            return {name: decoder_for(hints[name])(values[name]) for name in _HEAVY}
+        except (ValueError, RecursionError, TypeError, KeyError):
+            fresh = reparse()
+            source = fresh if isinstance(fresh, Document) else Document("", "", "md", "")
+            return {name: getattr(source, name) for name in _HEAVY}
 
     return load
 
@@ -155,14 +179,15 @@ def write_page_cache(folder: Path, key: Mapping[str, str], pages: Mapping[str, C
     payload = {
         "format": _FORMAT,
         "key": dict(key),
-        "pages": {relpath: _dump_entry(page) for relpath, page in pages.items()},
+        "pages": {relpath: page.stored or _dump_entry(page) for relpath, page in pages.items()},
     }
+    text = json.dumps(payload, separators=(",", ":"))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream, separators=(",", ":"))
+            stream.write(text)
         os.replace(temporary, folder / CACHE_NAME)
     except OSError:
         pass
@@ -173,5 +198,5 @@ def _dump_entry(page: CachedPage) -> dict[str, Any]:
     if isinstance(result, Problem):
         return {"digest": page.digest, "kind": "problem", "problem": encode(result)}
     light = {name: encode(getattr(result, name)) for name in _LIGHT}
-    heavy = json.dumps({name: encode(getattr(result, name)) for name in PAGE_ONLY})
+    heavy = json.dumps({name: encode(getattr(result, name)) for name in _HEAVY})
     return {"digest": page.digest, "kind": "document", "light": light, "heavy": heavy}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from .pagecache import (
     cache_key,
     content_digest,
     read_page_cache,
+    restore,
     write_page_cache,
 )
 from .sources import decode_source, os_problem, read_source
@@ -129,12 +130,14 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
             continue
         digest = content_digest(data)
         cached = cache.entries.get(relpath)
-        if cached is not None and cached.digest == digest:
+        docname = os.path.splitext(relative)[0]
+        if cached is None or cached.digest != digest:
+            cached = CachedPage(digest, parse_source(data, relpath, docname))
+            changed = True
             result = cached.result
         else:
-            result = parse_source(data, relpath, os.path.splitext(relative)[0])
-            changed = True
-        project.cache_entries[relpath] = CachedPage(digest, result)
+            result = restore(cached, data.decode("utf-8-sig"), _reparse(data, relpath, docname))
+        project.cache_entries[relpath] = cached
         if isinstance(result, Document):
             project.documents[result.docname] = result
         else:
@@ -143,6 +146,10 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         changed or project.cache_entries.keys() != cache.entries.keys()
     )
     return project
+
+
+def _reparse(data: bytes, relpath: str, docname: str) -> Callable[[], Document | Problem]:
+    return lambda: parse_source(data, relpath, docname)
 
 
 def _key(config: Config) -> dict[str, str]:
