@@ -237,3 +237,20 @@ def test_targets_that_are_never_written(source: str, target: str, refused: str) 
 
     reason = why_not_rewrite(source, target, LinkSettings())
     assert (refused in reason) if refused else reason == ""
+
+
+def test_a_linked_page_is_fixed_in_its_file_and_stays_a_link(
+    site: FixWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.routes.moved("/moved", 301, "/new")
+    site.routes.add("/new")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n')
+    real = tmp_path / "shared" / "page.md"
+    real.write_text(f"# Page\n\nSee {site.url('/moved')}.\n", encoding="utf-8")
+    link = tmp_path / "docs" / "page.md"
+    link.symlink_to(Path("..") / "shared" / "page.md")
+    assert main(links(tmp_path, "--fix")) == 0, capsys.readouterr().err
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == f"# Page\n\nSee {site.url('/new')}.\n"

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
 
+from ..document import Problem
 from .results import UrlResult, Verdict
 
 if TYPE_CHECKING:
@@ -123,13 +124,14 @@ def fix_links(
     diffs, applied = [], []
     for relpath, rewrites in sorted(by_file.items()):
         path = Path(relpath) if Path(relpath).is_absolute() else config.root / relpath
-        change = _change_file(path, relpath, rewrites, result.skipped)
+        change = _change_file(path, relpath, rewrites, config, result.skipped)
         if change is None:
             continue
         before, after, done = change
         if write:
             try:
-                _write_atomically(path, before.encode(after))
+                # A page may be a link to a file inside the project: write the file.
+                _write_atomically(Path(os.path.realpath(path)), before.encode(after))
             except OSError as exc:
                 result.skipped.append(f"{relpath}: not rewritten: cannot write ({exc.strerror})")
                 continue
@@ -310,16 +312,19 @@ class _Source:
 
 
 def _change_file(
-    path: Path, relpath: str, rewrites: list[Rewrite], skipped: list[str]
+    path: Path, relpath: str, rewrites: list[Rewrite], config: Config, skipped: list[str]
 ) -> tuple[_Source, str, list[Rewrite]] | None:
-    try:
-        data = path.read_bytes()
-        bom = data.startswith(b"\xef\xbb\xbf")
-        source = _Source(data[3 if bom else 0 :].decode("utf-8"), bom)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        skipped.append(f"{relpath}: not rewritten: cannot read the file ({reason})")
+    # Read the way the project reads pages: regular files inside the project only.
+    from ..project import _max_bytes, _project_root
+    from ..sources import decode_source, read_source
+
+    data = read_source(path, _project_root(config), _max_bytes(config))
+    text = data if isinstance(data, Problem) else decode_source(data)
+    if isinstance(text, Problem):
+        skipped.append(f"{relpath}: not rewritten: {text.message}")
         return None
+    assert isinstance(data, bytes)
+    source = _Source(text, data.startswith(b"\xef\xbb\xbf"))
     # The same split as the parsers', so line numbers agree; the ends are kept.
     lines = source.text.splitlines(keepends=True)
     done = []
