@@ -321,3 +321,25 @@ def test_damaged_pages_inside_a_real_history_are_found(
     with sqlite3.connect(store) as connection:
         assert connection.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 30
     connection.close()
+
+
+def test_a_tls_error_is_transient(
+    web: SimWeb, config: Config, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    pytest.importorskip("cryptography")
+    from .fixweb import make_authority, serve
+
+    site = web.add(Site())
+    site.route("/ok", Reply(200))
+    # A certificate from a CA the checker does not trust: the TLS handshake fails.
+    servers = serve(make_authority(tmp_path_factory.mktemp("ca")))
+    tls = next(servers)
+    try:
+        tls.routes.add("/page")
+        url = tls.url("/page", "https")
+        report = run(config, [url, site.url("/ok")], tmp_path / "h.sqlite", T0, report_after=2)
+    finally:
+        servers.close()
+    [finding] = about(report, url)
+    assert (finding.code, finding.severity) == ("LK803", Severity.WARNING)
+    assert "TLS error" in finding.message or "certificate" in finding.message
