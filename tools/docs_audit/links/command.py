@@ -90,7 +90,10 @@ def links(
 
     Each distinct URL is fetched once (HEAD first, GET for anchors), politely: a
     global and a per-host limit, retries with backoff, Retry-After honoured.
-    Successful results are cached for cache-ttl seconds.
+    Successful results are cached for cache-ttl seconds. Each run's outcomes go to a
+    history: transient failures (timeouts, 5xx, 429) are warnings until they fail in
+    report-after runs in a row. --fix rewrites permanently redirected URLs in the
+    sources; --diff shows that change without writing it.
     """
     from ..project import load_project, project_relpath
     from .api import check_links
