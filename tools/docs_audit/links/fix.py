@@ -122,8 +122,12 @@ def fix_links(
     for rewrite in result.rewrites:
         by_file[rewrite.path].append(rewrite)
     diffs, applied = [], []
+    seen: set[str] = set()
     for relpath, rewrites in sorted(by_file.items()):
         path = Path(relpath) if Path(relpath).is_absolute() else config.root / relpath
+        if os.path.realpath(path) in seen:
+            continue  # the same file under a second name: its URLs are the same
+        seen.add(os.path.realpath(path))
         change = _change_file(path, relpath, rewrites, config, result.skipped)
         if change is None:
             continue
