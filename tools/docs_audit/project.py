@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .document import Document, Problem
+from .paths import project_relpath as project_relpath  # re-exported for callers above
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
 _CACHE_NAME = "pages.pickle"
@@ -51,14 +52,6 @@ class Project:
 
     def docnames(self) -> set[str]:
         return set(self.documents)
-
-
-def project_relpath(config: Config, path: Path) -> str:
-    """``path`` relative to the project root, POSIX style (absolute if outside)."""
-    try:
-        return path.absolute().relative_to(config.root.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
 
 
 def discover(config: Config) -> list[str]:
