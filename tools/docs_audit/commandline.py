@@ -38,6 +38,25 @@ class AuditState:
         return self._config
 
 
+class StandaloneUsageError(click.ClickException):
+    """A :class:`UsageError` of a command run outside the ``docs-audit`` group."""
+
+    exit_code = 2
+
+
+class AuditCommand(click.Command):
+    """A subcommand that, invoked on its own (``CliRunner``, another group), still turns
+    usage errors into one line and exit status 2; under ``docs-audit`` ``main`` does."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            if ctx.parent is not None:
+                raise
+            raise StandaloneUsageError(str(exc)) from None
+
+
 def state_of(ctx: click.Context) -> AuditState:
     """The group's state; a command invoked on its own gets the default one."""
     state = ctx.obj

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from ..commandline import common_options, finish, paths_argument, run_audit, state_of
+from ..commandline import AuditCommand, common_options, finish, paths_argument, run_audit, state_of
 
 
-@click.command(name="links")
+@click.command(name="links", cls=AuditCommand)
 @paths_argument
 @common_options
 @click.option(

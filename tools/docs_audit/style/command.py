@@ -6,10 +6,18 @@ from pathlib import Path
 
 import click
 
-from ..commandline import common_options, finish, note, paths_argument, run_audit, state_of
+from ..commandline import (
+    AuditCommand,
+    common_options,
+    finish,
+    note,
+    paths_argument,
+    run_audit,
+    state_of,
+)
 
 
-@click.command(name="style")
+@click.command(name="style", cls=AuditCommand)
 @paths_argument
 @common_options
 @click.option(
