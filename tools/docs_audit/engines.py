@@ -144,7 +144,7 @@ def missing_vale_config(config: Config) -> str | None:
     table = config.table("style")
     if (config.root / str(table["vale-ini"])).is_file() or os.environ.get("VALE_CONFIG_PATH"):
         return None
-    if find_config(config.root) is not None or find_config(Path.cwd()) is not None:
+    if find_config(config.root) is not None:
         return None
     return f"no Vale configuration ({table['vale-ini']}) in {config.root} or above"
 

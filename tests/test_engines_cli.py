@@ -1,0 +1,214 @@
+"""One engine pipeline: the same selection, options and reports on every subcommand.
+
+A small project has the same problems on two pages; ``per-file-ignores`` silences
+one of them. Every command (check, style, links, build, release) in every format must
+report the problems of the other page only, at the same places.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from docs_audit.cli import cli, main
+
+FORMATS = ["text", "line", "json", "github", "sarif", "markdown"]
+COMMANDS = ["check", "style", "links", "build", "release"]
+
+PAGE = """(PAGE-label)=
+# PAGE
+
+This simply works. See {ref}`nowhere-PAGE` and [gone](URL/gone-PAGE).
+"""
+
+
+class _Gone(BaseHTTPRequestHandler):
+    def do_HEAD(self) -> None:
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep the test output clean
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Gone)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _project(root: Path, url: str, extra: str = "") -> Path:
+    docs = root / "docs"
+    (root / "styles" / "T").mkdir(parents=True)
+    docs.mkdir()
+    (root / ".vale.ini").write_text("StylesPath = styles\n\n[*.md]\nBasedOnStyles = T\n")
+    (root / "styles" / "T" / "Word.yml").write_text(
+        'extends: existence\nmessage: "Remove %s."\nlevel: error\ntokens:\n  - simply\n'
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n'
+        'per-file-ignores = { "docs/ignored.md" = ["RF", "VL", "LK", "BD"] }\n'
+        f"{extra}"
+        "[tool.docs-audit.links]\nallow-private = true\nretries = 0\ntimeout = 5.0\n"
+        'cache-file = ".links-cache.json"\n',
+        encoding="utf-8",
+    )
+    (docs / "conf.py").write_text('extensions = ["myst_parser"]\n', encoding="utf-8")
+    (docs / "index.md").write_text(
+        "# Home\n\n```{toctree}\nkept\nignored\n```\n", encoding="utf-8"
+    )
+    for name in ("kept", "ignored"):
+        text = PAGE.replace("PAGE", name).replace("URL", url)
+        (docs / f"{name}.md").write_text(text, encoding="utf-8")
+    return root / "pyproject.toml"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, server: str) -> Path:
+    return _project(tmp_path_factory.mktemp("engines"), server)
+
+
+_PLACE = re.compile(r"(docs/[\w./-]+):(\d+):(\d+)")
+_GITHUB = re.compile(r"file=([^,]+),line=(\d+),col=(\d+)")
+
+
+def _places(fmt: str, out: str) -> set[tuple[str, int, int]]:
+    """Where the findings of a report are, read back from the format."""
+    if fmt == "json":
+        return {(f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]}
+    if fmt == "sarif":
+        found = set()
+        for result in json.loads(out)["runs"][0]["results"]:
+            location = result["locations"][0]["physicalLocation"]
+            region = location["region"]
+            uri = location["artifactLocation"]["uri"]
+            found.add((uri, region["startLine"], region["startColumn"]))
+        return found
+    pattern = _GITHUB if fmt == "github" else _PLACE
+    return {(path, int(line), int(column)) for path, line, column in pattern.findall(out)}
+
+
+def _run(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["--config", str(config), *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_per_file_ignores_give_the_same_findings_in_every_format(
+    project: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = ["--no-progress"] if command == "links" else []
+    status, out, err = _run(project, capsys, command, "--format", "json", *extra)
+    data = json.loads(out)
+    expected = _places("json", out)
+    assert expected, f"{command} found nothing: {err}"
+    assert {path for path, _, _ in expected} == {"docs/kept.md"}
+    assert data["summary"]["suppressed"] >= 1  # what ignored.md had, counted not shown
+    assert status == 1
+    for fmt in FORMATS:
+        status_again, out, _ = _run(project, capsys, command, "--format", fmt, *extra)
+        assert "ignored.md" not in out, (command, fmt)
+        assert _places(fmt, out) == expected, (command, fmt)
+        assert status_again == status, (command, fmt)
+
+
+def test_links_markdown_report_file_shows_selected_findings_only(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "links.md"
+    _run(project, capsys, "links", "--no-progress", "--markdown-report", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert "gone-kept" in text and "docs/kept.md:4:" in text
+    assert "ignored" not in text
+
+
+def _common_help(command: str) -> list[str]:
+    """The common options' lines of ``docs-audit COMMAND --help``."""
+    help_text = cli.get_command(None, command).get_help(  # type: ignore[arg-type, union-attr]
+        __import__("click").Context(cli.get_command(None, command))  # type: ignore[arg-type]
+    )
+    lines = help_text.splitlines()
+    options = ("--format", "-o, --output", "--select", "--ignore", "--extend-select")
+    chosen: list[str] = []
+    for index, line in enumerate(lines):
+        if line.strip().startswith(options):
+            # An option's help can wrap onto following lines, indented further.
+            block = [line]
+            for following in lines[index + 1 :]:
+                if following.startswith(" " * 10) and not following.strip().startswith("-"):
+                    block.append(following)
+                else:
+                    break
+            chosen.append(" ".join(part.strip() for part in block))
+    return chosen
+
+
+def test_every_subcommand_shows_the_same_common_options() -> None:
+    reference = _common_help("check")
+    assert len(reference) == 5, reference
+    for command in ("style", "links", "build", "release"):
+        assert _common_help(command) == reference, command
+
+
+@pytest.mark.parametrize("command", ["check", "style", "links"])
+def test_unknown_rule_is_a_usage_error_with_close_matches(
+    project: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _run(project, capsys, command, "--ignore", "undefined-labl")
+    assert status == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "docs-audit: error: --ignore: unknown rule code or name 'undefined-labl'; "
+        "did you mean undefined-label?"
+    ]
+
+
+def test_rule_names_select_like_codes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, by_name, _ = _run(project, capsys, "check", "--select", "undefined-label")
+    _, by_code, _ = _run(project, capsys, "check", "--select", "RF201")
+    assert by_name == by_code and "RF201" in by_name
+
+
+def test_style_without_vale_configuration_says_so_and_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nThis simply works.\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n')
+    status, out, err = _run(tmp_path / "pyproject.toml", capsys, "style")
+    assert status == 0 and out == ""
+    assert err.splitlines() == [
+        f"docs-audit style: no Vale configuration (.vale.ini) in {tmp_path} or above; "
+        "nothing to check"
+    ]
+
+
+def test_release_marks_a_stage_it_cannot_run_as_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee {ref}`nowhere`.\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n'
+        '[tool.docs-audit.release]\nstages = ["check", "style"]\n'
+    )
+    status, out, err = _run(tmp_path / "pyproject.toml", capsys, "release")
+    assert status == 1 and "RF201" in out
+    rows = {line.split()[0]: line for line in err.splitlines() if line.strip()}
+    assert rows["check"].split()[1] == "ran"
+    assert rows["style"].split()[1] == "skipped"
+    assert rows["style"].endswith("no Vale configuration (.vale.ini) in " + f"{tmp_path} or above")
