@@ -68,9 +68,7 @@ def _project(root: Path, url: str, extra: str = "") -> Path:
         encoding="utf-8",
     )
     (docs / "conf.py").write_text('extensions = ["myst_parser"]\n', encoding="utf-8")
-    (docs / "index.md").write_text(
-        "# Home\n\n```{toctree}\nkept\nignored\n```\n", encoding="utf-8"
-    )
+    (docs / "index.md").write_text("# Home\n\n```{toctree}\nkept\nignored\n```\n", encoding="utf-8")
     for name in ("kept", "ignored"):
         text = PAGE.replace("PAGE", name).replace("URL", url)
         (docs / f"{name}.md").write_text(text, encoding="utf-8")
