@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docs_audit.cli import cli, main
 
 FORMATS = ["text", "line", "json", "github", "sarif", "markdown"]
@@ -136,24 +137,17 @@ def test_links_markdown_report_file_shows_selected_findings_only(
 
 
 def _common_help(command: str) -> list[str]:
-    """The common options' lines of ``docs-audit COMMAND --help``."""
-    help_text = cli.get_command(None, command).get_help(  # type: ignore[arg-type, union-attr]
-        __import__("click").Context(cli.get_command(None, command))  # type: ignore[arg-type]
-    )
-    lines = help_text.splitlines()
-    options = ("--format", "-o, --output", "--select", "--ignore", "--extend-select")
-    chosen: list[str] = []
-    for index, line in enumerate(lines):
-        if line.strip().startswith(options):
-            # An option's help can wrap onto following lines, indented further.
-            block = [line]
-            for following in lines[index + 1 :]:
-                if following.startswith(" " * 10) and not following.strip().startswith("-"):
-                    block.append(following)
-                else:
-                    break
-            chosen.append(" ".join(part.strip() for part in block))
-    return chosen
+    """The common options' entries of ``docs-audit COMMAND --help``, unwrapped."""
+    result = CliRunner().invoke(cli, [command, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    entries: list[str] = []
+    for line in result.output.splitlines():
+        if line.startswith("  -"):
+            entries.append(line.strip())
+        elif entries and line.startswith(" " * 6):
+            entries[-1] += " " + line.strip()  # a wrapped help text
+    common = ("--format", "-o, --output", "--select", "--ignore", "--extend-select")
+    return [entry for entry in entries if entry.startswith(common)]
 
 
 def test_every_subcommand_shows_the_same_common_options() -> None:

@@ -88,8 +88,9 @@ class Selection:
         ignore: Sequence[str] = (),
         extend_select: Sequence[str] = (),
     ) -> Selection:
-        """Config and command line (``select`` from the command line replaces the file's;
-        ``ignore`` and ``extend-select`` add to it). Loads every rule first."""
+        """Config and command line: ``select`` from the command line replaces the file's
+        ``select`` and ``extend-select``; ``ignore`` and ``--extend-select`` add to them.
+        Loads every rule first."""
         load_rules(config)
         source = str(config.source or "pyproject.toml")
         preset = str(config.values.get("preset", "default"))
@@ -102,10 +103,13 @@ class Selection:
             chosen = _resolve_all(select, "--select")
         elif config["select"]:
             chosen = _resolve_all(config["select"], f"{source}: 'docs-audit.select'")
+        # A --select on the command line is the whole choice: the file's extend-select
+        # does not widen it (--extend-select still does).
+        configured = [] if select else config.values.get("extend-select", [])
         extend = (
-            *_resolve_all(config.values.get("extend-select", []), f"{source}: 'docs-audit.extend-select'"),
+            *_resolve_all(configured, f"{source}: 'docs-audit.extend-select'"),
             *_resolve_all(extend_select, "--extend-select"),
-        )  # fmt: skip
+        )
         ignored = (
             *_resolve_all(config["ignore"], f"{source}: 'docs-audit.ignore'"),
             *_resolve_all(ignore, "--ignore"),
