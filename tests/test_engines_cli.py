@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -204,3 +206,36 @@ def test_release_marks_a_stage_it_cannot_run_as_skipped(
     assert rows["check"].split()[1] == "ran"
     assert rows["style"].split()[1] == "skipped"
     assert rows["style"].endswith("no Vale configuration (.vale.ini) in " + f"{tmp_path} or above")
+
+
+def _without_sphinx(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """docs-audit in a fresh interpreter where ``import sphinx`` fails, as when it is
+    not installed (``sys.modules[name] = None`` is Python's own way to block an import)."""
+    code = (
+        "import sys; sys.modules['sphinx'] = None\n"
+        "from docs_audit.cli import main\n"
+        f"raise SystemExit(main({list(args)!r}))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
+def test_without_sphinx_build_is_a_usage_error_and_release_skips_it(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text("")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n'
+        '[tool.docs-audit.release]\nstages = ["check", "build"]\n'
+    )
+    done = _without_sphinx(tmp_path, "build")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "docs-audit: error: cannot build: Sphinx is not installed (pip install sphinx)"
+    ]
+    done = _without_sphinx(tmp_path, "release")
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line for line in done.stderr.splitlines() if line.strip()}
+    assert rows["build"].split()[1] == "skipped"
+    assert rows["build"].endswith("Sphinx is not installed (pip install sphinx)")
