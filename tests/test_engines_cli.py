@@ -11,14 +11,14 @@ import json
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docs_audit.cli import cli, main
+
+from .links.simweb import SimWeb, Site
 
 FORMATS = ["text", "line", "json", "github", "sarif", "markdown"]
 COMMANDS = ["check", "style", "links", "build", "release"]
@@ -30,28 +30,11 @@ This simply works. See {ref}`nowhere-PAGE` and [gone](URL/gone-PAGE).
 """
 
 
-class _Gone(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:
-        self.send_response(404)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # keep the test output clean
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Gone)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    """A site on loopback where every page but the home page is missing (404)."""
+    with SimWeb() as web:
+        yield web.add(Site()).url("").rstrip("/")
 
 
 def _project(root: Path, url: str, extra: str = "") -> Path:
