@@ -13,7 +13,7 @@ from pathlib import Path
 from .config import Config
 from .engines import CheckEngine, Engine, RunContext, timed
 from .findings import Finding, Report, UsageError
-from .paths import PageSet, check_docs_root, select_pages
+from .paths import PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
 from .project import Project, load_project
 from .selection import Selection, load_rules
 
@@ -75,7 +75,9 @@ def audit(
     check_docs_root(config)
     if project is None:
         project = load_project(config, use_cache=use_cache)
-    relpaths = [d.relpath for d in project.documents.values()] + list(project.unreadable)
+    # Unreadable pages count as checked (they have their finding); the page cache does not.
+    relpaths = [d.relpath for d in project.documents.values()]
+    relpaths += [path for path in project.unreadable if path.endswith(PAGE_SUFFIXES)]
     pages = select_pages(config, paths, relpaths, skip_outside=skip_outside)
     checked = len(relpaths) if pages.wanted is None else len(pages.wanted)
     report = Report(files_checked=checked, files_skipped=dict(pages.skipped))
