@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import Config
 from .engines import CheckEngine, Engine, RunContext, timed
-from .findings import Finding, Report, UsageError
+from .findings import Finding, Report, Severity, UsageError
 from .paths import PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
 from .project import Project, load_project
 from .selection import Selection, load_rules
@@ -36,7 +36,7 @@ class Stage:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity.value == "error")
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
 
 @dataclass

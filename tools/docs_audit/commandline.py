@@ -9,12 +9,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .config import Config, load_config
 from .findings import Report, UsageError
+
+if TYPE_CHECKING:
+    from .api import Audit
+    from .engines import Engine
 
 #: Every output format; ``line`` is Vale's ``path:line:col:Check:message``.
 FORMATS = ["text", "line", "json", "github", "sarif", "markdown"]
@@ -132,7 +136,7 @@ def note(command: str, text: str) -> None:
 def run_audit(
     state: AuditState,
     command: str,
-    engines: Sequence[Any],
+    engines: Sequence[Engine],
     paths: Sequence[Path],
     select: Sequence[str],
     ignore: Sequence[str],
@@ -140,7 +144,7 @@ def run_audit(
     *,
     skip_outside: bool = False,
     use_cache: bool = True,
-) -> Any:
+) -> Audit:
     """Run :func:`~docs_audit.api.audit` for a subcommand; print the engines' notes."""
     from .api import audit
 
@@ -156,7 +160,7 @@ def run_audit(
     return result
 
 
-def finish(result: Any, fmt: str, output: Path | None, state: AuditState) -> int:
+def finish(result: Audit, fmt: str, output: Path | None, state: AuditState) -> int:
     """Emit the report of :func:`run_audit`; an engine's own Markdown report (links)
     stands in for the generic one when it is the only stage."""
     text = None
