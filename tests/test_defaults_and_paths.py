@@ -99,6 +99,8 @@ def test_a_folder_stands_for_its_pages(tmp_path: Path, capsys: pytest.CaptureFix
     assert out.splitlines()[-1].endswith("in 1 file (1 skipped: 1 excluded).")
     _, out, _ = _run(config, capsys, "check", str(tmp_path / "docs"))
     assert out.splitlines()[-1].endswith("in 3 files (1 skipped: 1 excluded).")  # not _build
+    _, whole, _ = _run(config, capsys, "check")
+    assert whole == out  # the docs root as a folder is the whole tree
     sub = tmp_path / "docs" / "sub"
     _, out, _ = _run(config, capsys, "check", str(sub / "notes.txt"), str(sub / "page.md"))
     assert out.splitlines()[-1].endswith("in 1 file (1 skipped: 1 not a page suffix).")

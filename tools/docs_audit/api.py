@@ -13,7 +13,7 @@ from pathlib import Path
 from .config import Config
 from .engines import CheckEngine, Engine, RunContext, timed
 from .findings import Finding, Report, Severity, UsageError
-from .paths import PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
+from .paths import EXCLUDED, PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
 from .project import Project, load_project
 from .selection import Selection, load_rules
 
@@ -80,6 +80,8 @@ def audit(
     relpaths += [path for path in project.unreadable if path.endswith(PAGE_SUFFIXES)]
     pages = select_pages(config, paths, relpaths, skip_outside=skip_outside)
     checked = len(relpaths) if pages.wanted is None else len(pages.wanted)
+    if pages.wanted is None and project.excluded:
+        pages.skipped[EXCLUDED] += len(project.excluded)
     report = Report(files_checked=checked, files_skipped=dict(pages.skipped))
     stages: list[Stage] = []
     if checked == 0:
