@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-import yaml
-
 
 class Kind(Enum):
     #: A literal block the model keeps as a :class:`~docs_audit.document.CodeBlock`.
@@ -89,6 +87,14 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "glossary",
         "topic",
         "sidebar",
+        "margin",
+        "epigraph",
+        "pull-quote",
+        "highlights",
+        "rubric",
+        "table",
+        "list-table",
+        "div",
         "container",
         "tab",
         "tab-set",
@@ -98,12 +104,13 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "grid",
         "grid-item",
         "grid-item-card",
+        "figure-md",
     ),
     Kind.TOCTREE: ("toctree",),
     Kind.INCLUDE: ("include",),
     Kind.LITERALINCLUDE: ("literalinclude",),
     Kind.IMAGE: ("image",),
-    Kind.FIGURE: ("figure", "figure-md"),
+    Kind.FIGURE: ("figure",),
     Kind.EVAL_RST: ("eval-rst",),
     Kind.RAW: ("raw",),
     Kind.MATH: ("math",),
@@ -120,8 +127,9 @@ def kind_of(name: str) -> Kind:
     return _KINDS.get(name.lower(), Kind.UNKNOWN)
 
 
-def names_of(kind: Kind) -> tuple[str, ...]:
-    return _NAMES.get(kind, ())
+def prose_directives() -> frozenset[str]:
+    """Every name whose body is markup of the page (for readers that need the list)."""
+    return frozenset(name for name, kind in _KINDS.items() if kind in BODY_IS_PROSE)
 
 
 #: Options whose values Sphinx itself fixes, with the docutils converter each takes
@@ -188,6 +196,8 @@ def split_options(content: str, first_line: int) -> DirectiveBody:
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
+            import yaml  # only pages with YAML option blocks pay for it
+
             try:
                 loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
             except yaml.YAMLError as exc:
