@@ -172,3 +172,14 @@ def test_engine_modules_do_not_import_the_layers_above() -> None:
     assert not {"..cli", "docs_audit.cli"} & _imports(TOOLS / "style" / "command.py")
     assert not {".project", "docs_audit.project"} & _imports(TOOLS / "build.py")
     assert not {".cli", ".project"} & _imports(TOOLS / "commandline.py")
+
+
+def test_this_repository_still_runs_every_rule() -> None:
+    """Its own audit stays as strict as before the defaults: every rule is selected."""
+    from docs_audit.config import load_config
+    from docs_audit.selection import Selection
+
+    repo = TOOLS.parents[1]
+    selection = Selection.from_config(load_config(repo / "pyproject.toml"))
+    assert len(RULES) > 60
+    assert [r.code for r in RULES if not selection.enabled(r.code)] == []
