@@ -154,3 +154,14 @@ def test_misconfigured_root_or_selection_exits_two(
     status, out, err = _run(tmp_path / "pyproject.toml", capsys, "check")
     assert status == 2 and out == ""
     assert len(err.splitlines()) == 1 and message in err
+
+
+def test_this_repository_still_runs_every_rule() -> None:
+    """Its own audit stays as strict as before the defaults: every rule is selected."""
+    from docs_audit.config import load_config
+    from docs_audit.selection import Selection
+
+    repo = TOOLS.parents[1]
+    selection = Selection.from_config(load_config(repo / "pyproject.toml"))
+    assert len(RULES) > 60
+    assert [r.code for r in RULES if not selection.enabled(r.code)] == []
