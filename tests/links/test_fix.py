@@ -137,7 +137,7 @@ def test_fix_rewrites_permanent_redirects_and_nothing_else(
     assert rst.read_bytes() == RST.format(moved=urls["moved"]).replace(
         f"`old <{urls['moved']}>`_", f"`old <{site.url('/new')}>`_"
     ).encode("utf-8")
-    assert "links --fix: rewrote 7 URLs in 2 files" in err
+    assert "--fix: rewrote 7 URLs in 2 files" in err
     # The rewritten places no longer report a redirect; the refused ones still do.
     redirected = {f["url"] for f in json.loads(out)["findings"] if f["code"] == "LK806"}
     assert redirected == {urls["private"], urls["deep"]}
@@ -161,7 +161,7 @@ def test_diff_is_the_fix_and_writes_nothing(
     assert {p.name: p.read_bytes() for p in docs.iterdir()} == before
     assert patch.startswith("--- a/docs/index.md\n+++ b/docs/index.md\n")
     assert f"-$ curl {urls['moved']}" not in patch
-    assert "links --diff: 7 URLs in 2 files would be rewritten" in err
+    assert "--diff: 7 URLs in 2 files would be rewritten" in err
     if shutil.which("git") is None:
         pytest.skip("git is needed to apply the diff")
     (tmp_path / "fix.patch").write_bytes(patch.encode("utf-8"))

@@ -1,35 +1,25 @@
-"""``docs-audit links``: the command-line face of :func:`~docs_audit.links.api.check_links`."""
+"""``docs-audit links``: the command-line face of the links engine."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..commandline import AuditCommand, common_options, finish, paths_argument, run_audit, state_of
 from ..findings import UsageError
 
-FORMATS = ["text", "json", "github", "sarif", "markdown"]
+if TYPE_CHECKING:
+    from ..api import Audit
+    from ..config import Config
 
 
-@click.command(name="links")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format of the findings.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the findings to this file instead of standard output.",
-)
+@click.command(name="links", cls=AuditCommand)
+@paths_argument
+@common_options
 @click.option(
     "--markdown-report",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -75,8 +65,12 @@ FORMATS = ["text", "json", "github", "sarif", "markdown"]
 def links(
     ctx: click.Context,
     paths: tuple[Path, ...],
+    skip_outside: bool,
     fmt: str,
     output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
     markdown_report: Path | None,
     no_cache: bool,
     allow_private: bool | None,
@@ -95,14 +89,11 @@ def links(
     report-after runs in a row. --fix rewrites permanently redirected URLs in the
     sources; --diff shows that change without writing it.
     """
-    from ..project import load_project, project_relpath
-    from .api import check_links
-    from .config import settings_from
-    from .report import markdown_report as render_markdown
+    from ..engines import LinksEngine
 
     if fix and diff:
         raise UsageError("use --fix (rewrite the files) or --diff (show the rewrites), not both")
-    config = _config(ctx)
+    state = state_of(ctx)
     overrides: dict[str, Any] = {}
     if allow_private:
         overrides["allow-private"] = True
@@ -110,62 +101,39 @@ def links(
         overrides["require-network"] = True
     if report_after is not None:
         overrides["report-after"] = report_after
-    settings = settings_from(config, overrides)
-    project = load_project(config)
-    documents = list(project.documents.values())
-    if paths:
-        wanted = [project_relpath(config, path) for path in paths]
-        documents = [d for d in documents if any(_under(d.relpath, w) for w in wanted)]
     if progress is None:
         progress = sys.stderr.isatty() or bool(os.environ.get("CI"))
-    report = check_links(
-        documents, config, progress=progress, settings=settings, use_cache=not no_cache
+    engine = LinksEngine(overrides, progress=progress, use_cache=not no_cache)
+    result = run_audit(
+        state, "links", [engine], paths, select, ignore, extend_select, skip_outside=skip_outside
     )
     if fix or diff:
-        from .fix import report_fixes
-
-        report_fixes(report, config, settings, write=fix)
-    for warning in report.warnings:
-        click.echo(f"docs-audit links: warning: {warning}", err=True)
-    markdown = render_markdown(report)
-    if markdown_report is not None:
+        _fix(result, state.config, overrides, write=fix)
+    if markdown_report is not None and result.stages:
         markdown_report.parent.mkdir(parents=True, exist_ok=True)
-        markdown_report.write_text(markdown, encoding="utf-8")
-    from ..api import apply_selection
-    from ..cli import emit
-    from ..findings import Report
-
-    # ignore, per-file-ignores, severities and inline suppressions apply as in `check`.
-    whole = report.as_report()
-    shared = Report(files_checked=whole.files_checked, stats=whole.stats)
-    apply_selection(whole.findings, config, project, shared)
-    shared.sort()
+        markdown_report.write_text(result.stages[0].markdown or "", encoding="utf-8")
     if diff and output is None:  # stdout carries the diff: `links --diff > fix.patch`
-        status = 1 if shared.errors else 0
-    else:
-        status = emit(shared, fmt, output, ctx.obj, text=markdown if fmt == "markdown" else None)
-    summary = report.summary
-    click.echo(
-        f"links: {summary.checked} checked, {summary.ok} ok, {summary.broken} broken, "
-        f"{summary.redirected} redirected, {summary.skipped} skipped, {summary.cached} cached; "
-        f"{report.requests} requests in {report.elapsed:.1f} s",
-        err=True,
-    )
-    raise SystemExit(status)
+        raise SystemExit(1 if result.report.errors else 0)
+    raise SystemExit(finish(result, fmt, output, state))
 
 
-def _config(ctx: click.Context) -> Any:
-    state = ctx.obj
-    if state is not None and hasattr(state, "config"):
-        return state.config
-    from ..config import load_config
+def _fix(audit: Audit, config: Config, overrides: dict[str, Any], *, write: bool) -> None:
+    """--fix / --diff on the links stage; after a real fix the permanent-redirect
+    findings of the rewritten places leave the report: they no longer hold the URL."""
+    from dataclasses import replace
 
-    try:
-        return load_config()
-    except UsageError as exc:  # standalone use, outside the docs-audit group
-        raise click.UsageError(str(exc)) from None
+    from .api import LinkReport
+    from .config import settings_from
+    from .fix import fix_and_tell, without_fixed
+    from .report import markdown_report
 
-
-def _under(relpath: str, wanted: str) -> bool:
-    wanted = wanted.rstrip("/")
-    return relpath == wanted or relpath.startswith(wanted + "/") or wanted in ("", ".")
+    for stage in audit.stages:
+        report = stage.detail
+        if not isinstance(report, LinkReport):
+            continue
+        fixed = fix_and_tell(report, config, settings_from(config, overrides), write=write)
+        if write and fixed.rewrites:
+            audit.report.findings = without_fixed(audit.report.findings, fixed.rewrites)
+            stage.findings = without_fixed(stage.findings, fixed.rewrites)
+            if stage.markdown is not None:
+                stage.markdown = markdown_report(replace(report, findings=stage.findings))

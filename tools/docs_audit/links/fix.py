@@ -149,31 +149,24 @@ def fix_links(
     return result
 
 
-def report_fixes(
+def fix_and_tell(
     report: LinkReport, config: Config, settings: LinkSettings, *, write: bool
 ) -> FixResult:
-    """The command's part: fix (or diff), tell stderr what happened, print the diff.
-
-    After a real fix the permanent-redirect findings of the rewritten links are
-    dropped from ``report``: those places no longer hold the old URL.
-    """
+    """:func:`fix_links` for the command: what happened goes to stderr, the diff
+    (without ``write``) to stdout."""
     import click
 
     result = fix_links(report, config, settings, write=write)
     for line in result.skipped:
         click.echo(f"docs-audit links: {line}", err=True)
     count = len(result.rewrites)
-    urls = "URL" if count == 1 else "URLs"
-    files = "file" if len(result.files) == 1 else "files"
+    what = f"{count} URL{'' if count == 1 else 's'} in {len(result.files)} "
+    what += "file" if len(result.files) == 1 else "files"
     if write:
-        report.findings = without_fixed(report.findings, result.rewrites)
-        click.echo(f"links --fix: rewrote {count} {urls} in {len(result.files)} {files}", err=True)
+        click.echo(f"docs-audit links: --fix: rewrote {what}", err=True)
     else:
         click.echo(result.diff, nl=False)
-        click.echo(
-            f"links --diff: {count} {urls} in {len(result.files)} {files} would be rewritten",
-            err=True,
-        )
+        click.echo(f"docs-audit links: --diff: {what} would be rewritten", err=True)
     return result
 
 

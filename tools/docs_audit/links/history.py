@@ -23,15 +23,24 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..findings import Finding, Severity
 from . import rules
 from .results import Failure, UrlResult, Verdict, split_fragment
 
 if TYPE_CHECKING:
-    from .api import LinkReport
     from .config import LinkSettings
+
+
+class AuditedRun(Protocol):
+    """What the history reads and changes of a run (the link audit's LinkReport)."""
+
+    results: dict[str, UrlResult]
+    findings: list[Finding]
+    warnings: list[str]
+    network_unavailable: bool
+    history: History | None
 
 #: ``PRAGMA application_id`` of a docs-audit link history ("DALH").
 APPLICATION_ID = 0x44414C48
@@ -140,7 +149,7 @@ def day(timestamp: float) -> str:
 
 
 def apply_history(
-    report: LinkReport, settings: LinkSettings, now: float | None = None
+    report: AuditedRun, settings: LinkSettings, now: float | None = None
 ) -> History | None:
     """Record this run in the history and let it decide the failures' severities.
 
