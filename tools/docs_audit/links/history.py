@@ -42,6 +42,7 @@ class AuditedRun(Protocol):
     network_unavailable: bool
     history: History | None
 
+
 #: ``PRAGMA application_id`` of a docs-audit link history ("DALH").
 APPLICATION_ID = 0x44414C48
 SCHEMA_VERSION = 1
