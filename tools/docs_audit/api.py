@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from .context import Context
 from .document import Document
 from .findings import Finding, Report, Severity, UsageError
 from .project import Project, load_project, project_relpath
-from .registry import RULES, Rule, Violation
+from .registry import RULES, Checker, Violation
 
 
 @dataclass(frozen=True)
@@ -70,14 +69,8 @@ class Selection:
 
 
 def load_plugins(config: Config) -> None:
+    """Register the built-in rules; the enabled plugins were loaded with the config."""
     load_builtin()
-    for name in config.values.get("plugins", []):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            raise UsageError(
-                f"{config.source}: plugin '{name}' cannot be imported: {exc}"
-            ) from None
 
 
 def run(
@@ -98,17 +91,16 @@ def run(
     if project is None:
         project = load_project(config, use_cache=use_cache)
     wanted = _wanted(config, paths)
-    ctx = Context(config, project)
+    ctx = Context(config, project, use_cache=use_cache)
     report = Report(files_checked=len(project.documents) if wanted is None else len(wanted))
     findings = list(_input_findings(project, wanted))
-    for rule in RULES:
-        if rule.check is None or (families is not None and rule.family not in families):
+    for checker in RULES.checkers([p.name for p in config.plugins]):
+        if families is not None and checker.family not in families:
             continue
-        if selection.enabled(rule.code):
-            findings.extend(_run_rule(rule, ctx, wanted))
+        if any(selection.enabled(rule.code) for rule in checker.rules):
+            findings.extend(_run_checker(checker, ctx, wanted))
     _filter(findings, project, selection, wanted, report)
     if use_cache:
-        project.cache_stale = project.cache_stale or bool(ctx.memo.get("dirty"))
         project.save_cache()
     report.sort()
     return report
@@ -134,15 +126,13 @@ def _input_findings(project: Project, wanted: set[str] | None) -> Iterable[Findi
             )
 
 
-def _run_rule(rule: Rule, ctx: Context, wanted: set[str] | None) -> Iterable[Finding]:
-    assert rule.check is not None
-    if rule.scope == "project":
-        violations = rule.check(ctx)
-        return [rule.finding(v) for v in violations]
+def _run_checker(checker: Checker, ctx: Context, wanted: set[str] | None) -> Iterable[Finding]:
+    if checker.scope == "project":
+        return [checker.finding(v) for v in checker.check(ctx)]
     documents: list[Document] = [
         d for d in ctx.project.documents.values() if wanted is None or d.relpath in wanted
     ]
-    return [rule.finding(v) for doc in documents for v in rule.check(doc, ctx)]
+    return [checker.finding(v) for doc in documents for v in checker.check(doc, ctx)]
 
 
 def _filter(

@@ -93,6 +93,16 @@ def load_engines() -> None:
         importlib.import_module(module)
 
 
+def load_every_rule(config: Config) -> None:
+    """Every rule there is: built-in, engines', and every installed or enabled plugin's."""
+    from .checks import load_builtin
+    from .registry import every_plugin
+
+    load_builtin()
+    load_engines()
+    every_plugin(config.plugins)
+
+
 class LazyGroup(click.Group):
     """Adds the engine commands (style, links) only when they are asked for."""
 
@@ -154,11 +164,9 @@ def list_rules(state: AuditState, fmt: str) -> None:
     """List every rule: code, name, severity and summary."""
     import json
 
-    from .api import load_plugins
     from .registry import RULES
 
-    load_plugins(state.config)
-    load_engines()
+    load_every_rule(state.config)
     if fmt == "json":
         rows = [
             {
@@ -181,11 +189,9 @@ def list_rules(state: AuditState, fmt: str) -> None:
 @click.pass_obj
 def explain(state: AuditState, code: str) -> None:
     """Print the documentation of one rule (by code or name)."""
-    from .api import load_plugins
     from .registry import RULES
 
-    load_plugins(state.config)
-    load_engines()
+    load_every_rule(state.config)
     rule = RULES.get(code) or RULES.by_name(code)
     if rule is None:
         raise UsageError(f"no rule '{code}'; 'docs-audit list' shows them all")

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Config
 from .document import Document
 from .project import Project
+
+T = TypeVar("T")
 
 
 @dataclass
 class Context:
     config: Config
     project: Project
-    #: Shared, lazily computed facts (for example the label index), keyed by name.
-    memo: dict[str, Any] = field(default_factory=dict)
+    #: Whether results may be kept between runs (``check --no-cache`` says no).
+    use_cache: bool = True
+    _computed: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
+
+    def computed(self, compute: Callable[[Context], T]) -> T:
+        """``compute(self)``, worked out once per run and shared by every check that asks
+        (the label index, the examples pass): typed by the function that computes it."""
+        if compute not in self._computed:
+            self._computed[compute] = compute(self)
+        result: T = self._computed[compute]
+        return result
 
     @property
     def documents(self) -> list[Document]:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from .api import apply_selection, run
-from .config import Config, Field
+from .config import Config, setting
 from .findings import Finding, Report, UsageError
 from .project import Project, load_project
 
-SCHEMA = {
-    "stages": Field(
-        "list[str]",
+
+@dataclass(frozen=True)
+class ReleaseTable:
+    """``[tool.docs-audit.release]``: the release audit."""
+
+    stages: list[str] = setting(
         ["check", "style", "links", "build"],
         "Stages the release audit runs, in order.",
-    ),
-}
+    )
 
 
 def _style(config: Config, project: Project) -> list[Finding]:

@@ -1,7 +1,7 @@
 """One pass over the tree: examples read, the probe asked once, violations sorted by code.
 
 The rules in :mod:`docs_audit.checks.examples` only hand out what this pass found
-for their page. It runs at most once per run (kept in ``ctx.memo``) and starts
+for their page. It runs at most once per run (:meth:`Context.computed`) and starts
 the probe only when some page has something to check (see :func:`relevant`).
 """
 
@@ -14,18 +14,20 @@ from ..context import Context
 from ..document import Document
 from .client import ProbeAnswer, ask_probe
 from .extract import PYTHON_LANGUAGES, Example, Spot, examples_in
-from .options import Options
+from .options import ExamplesTable, Options
 from .paths import deprecated_mentions, undocumented_backends
 from .received import ReceivedBlocks, caption
 from .report import Findings, Sent, offset_spot
 from .static import StaticChecks, probe_config
 from .verdicts import Verdicts
 
-MEMO_KEY = "docs_audit.examples"
-
 
 def options(ctx: Context) -> Options:
-    return Options.from_table(ctx.table("examples"), ctx.config.root)
+    return ctx.computed(_options)
+
+
+def _options(ctx: Context) -> Options:
+    return Options.from_table(ctx.config.settings("examples", ExamplesTable), ctx.config.root)
 
 
 def relevant(doc: Document, ctx: Context) -> bool:
@@ -49,12 +51,11 @@ def _concerns(doc: Document, opts: Options) -> bool:
 
 
 def analysis(ctx: Context) -> Findings:
-    cached = ctx.memo.get(MEMO_KEY)
-    if cached is None:
-        cached = _Pass(ctx, options(ctx)).run()
-        ctx.memo[MEMO_KEY] = cached
-    assert isinstance(cached, Findings)
-    return cached
+    return ctx.computed(_analysis)
+
+
+def _analysis(ctx: Context) -> Findings:
+    return _Pass(ctx, options(ctx)).run()
 
 
 class _Pass:

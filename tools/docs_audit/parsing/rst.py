@@ -278,7 +278,6 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
     _add_links(doc, document, text)
     _apply_transforms(document, parser)
     doc.markup_messages = messages
-    doc.transient["doctree"] = document
     return doc
 
 

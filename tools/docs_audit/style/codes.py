@@ -1,4 +1,8 @@
-"""The style family's rule codes (VL7xx): one per Vale level, plus problems."""
+"""The style family's rule codes (VL7xx): one per Vale level, plus problems.
+
+VL700 was a configuration-error code that was never emitted (configuration errors
+are usage errors, exit status 2); it stays retired and is never reused.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ def _rule(code: str, name: str, doc: str, severity: Severity) -> Rule:
     return existing if existing is not None else external_rule(code, name, FAMILY, doc, severity)
 
 
-CONFIG_ERROR = _rule(
+ERROR = _rule(
     "VL700",
     "style-config-error",
     """The Vale configuration or a rule file cannot be used.
