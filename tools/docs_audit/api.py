@@ -91,7 +91,7 @@ def run(
     if project is None:
         project = load_project(config, use_cache=use_cache)
     wanted = _wanted(config, paths)
-    ctx = Context(config, project, use_cache=use_cache)
+    ctx = Context(config, project, use_cache, None if wanted is None else frozenset(wanted))
     report = Report(files_checked=len(project.documents) if wanted is None else len(wanted))
     findings = list(_input_findings(project, wanted))
     for checker in RULES.checkers([p.name for p in config.plugins]):

@@ -19,6 +19,8 @@ class Context:
     project: Project
     #: Whether results may be kept between runs (``check --no-cache`` says no).
     use_cache: bool = True
+    #: Relative paths of the pages reported on (``None``: every page).
+    reported: frozenset[str] | None = None
     _computed: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
 
     def computed(self, compute: Callable[[Context], T]) -> T:
@@ -28,6 +30,9 @@ class Context:
             self._computed[compute] = compute(self)
         result: T = self._computed[compute]
         return result
+
+    def reports_on(self, doc: Document) -> bool:
+        return self.reported is None or doc.relpath in self.reported
 
     @property
     def documents(self) -> list[Document]:

@@ -12,13 +12,14 @@ from typing import Any
 
 from ..context import Context
 from ..document import Document
-from .client import ProbeAnswer, ask_probe
+from .client import ProbeAnswer
 from .extract import PYTHON_LANGUAGES, Example, Spot, examples_in
 from .options import ExamplesTable, Options
 from .paths import deprecated_mentions, undocumented_backends
 from .received import ReceivedBlocks, caption
 from .report import Findings, Sent, offset_spot
 from .static import StaticChecks, probe_config
+from .verdict_cache import ask_cached
 from .verdicts import Verdicts
 
 
@@ -63,7 +64,8 @@ class _Pass:
         self.ctx = ctx
         self.opts = opts
         self.out = Findings()
-        self.pages = [d for d in ctx.documents if _concerns(d, opts)]
+        # Only the pages reported on: a one-file run reads that page's examples alone.
+        self.pages = [d for d in ctx.documents if ctx.reports_on(d) and _concerns(d, opts)]
         self.examples = {d.relpath: examples_in(d, opts.names) for d in self.pages}
         self.sent: list[Sent] = []
         self.configs: list[dict[str, Any]] = []
@@ -82,7 +84,8 @@ class _Pass:
                         self.configs.append(config)
         coverage = self._coverage_doc()
         if self.pages or coverage is not None:
-            answer = ask_probe(self.opts.python, self._request(), self.opts.timeout)
+            cache = self.ctx.config.cache_dir / "examples.json" if self.ctx.use_cache else None
+            answer = ask_cached(self.opts.python, self._request(), self.opts.timeout, cache)
             if answer.error is None:
                 self._probed(answer, coverage)
             else:
@@ -113,7 +116,11 @@ class _Pass:
 
     def _coverage_doc(self) -> Document | None:
         return next(
-            (d for d in self.ctx.documents if self.ctx.docs_relative(d) == self.opts.coverage_page),
+            (
+                d
+                for d in self.ctx.documents
+                if self.ctx.reports_on(d) and self.ctx.docs_relative(d) == self.opts.coverage_page
+            ),
             None,
         )
 
