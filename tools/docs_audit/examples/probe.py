@@ -45,7 +45,8 @@ def main() -> int:
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         sys.path.pop(0)  # this folder holds docs_audit modules, not the project's
     if sys.argv[1:2] == ["--versions"]:
-        answer = {"versions": installed_versions(sys.argv[2]), "python": sys.version}
+        versions = installed_versions(sys.argv[2], [*sys.argv[3:], *sys.path])
+        answer = {"versions": versions, "python": sys.version}
         sys.stdout.write(json.dumps(answer))
         return 0
     request = json.load(sys.stdin)
@@ -377,26 +378,27 @@ def _importable(name: str) -> bool:
         return False
 
 
-def installed_versions(package: str) -> dict[str, str | None]:
+def installed_versions(package: str, path: list[str]) -> dict[str, str | None]:
     """Versions of the distribution that provides ``package`` and of all it requires
-    (extras included): what the verdicts of the examples depend on, with Python's."""
+    (extras included), as found on ``path`` (the probe's ``sys.path``): what the
+    verdicts of the examples depend on, with the Python version."""
     from importlib import metadata
 
+    def find(name: str) -> metadata.Distribution | None:
+        return next(iter(metadata.distributions(name=name, path=path)), None)
+
     top = package.split(".")[0]
-    try:
-        dist = metadata.distribution(top.replace("_", "-"))
-    except metadata.PackageNotFoundError:
+    dist = find(top.replace("_", "-"))
+    if dist is None:
         names = metadata.packages_distributions().get(top, [])
-        if not names:
-            return {top: None}
-        dist = metadata.distribution(names[0])
+        dist = find(names[0]) if names else None
+    if dist is None:
+        return {top: None}
     versions: dict[str, str | None] = {dist.metadata["Name"]: dist.version}
     for requirement in dist.requires or []:
         name = re.match(r"[A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+        required = find(name)
+        versions[name] = required.version if required else None
     return versions
 
 

@@ -10,8 +10,8 @@ afresh; a corrupt or foreign file is discarded with a warning. Within one
 environment each process is keyed by a digest of its request, so a changed example
 is probed alone and every unchanged one is answered from the file.
 
-``probes`` in the file counts the probe runs that filled it: what tests and the
-benchmark observe.
+``probes`` in the file counts the probe runs that filled it, and each entry names
+the run (``probe``) that answered it: what tests and the benchmark observe.
 """
 
 from __future__ import annotations
@@ -45,15 +45,18 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def environment(python: str, package: str) -> dict[str, Any] | None:
-    """What a verdict depends on besides the example; ``None`` if it cannot be told."""
+def environment(python: str, package: str, path: list[str]) -> dict[str, Any] | None:
+    """What a verdict depends on besides the example; ``None`` if it cannot be told.
+
+    ``path`` are the folders the probe puts first on its ``sys.path``.
+    """
     if os.path.realpath(python) == os.path.realpath(sys.executable):
-        versions: Any = installed_versions(package)
+        versions: Any = installed_versions(package, [*path, *sys.path])
         interpreter = sys.version
     else:
         try:
             done = subprocess.run(
-                [python, str(PROBE), "--versions", package],
+                [python, str(PROBE), "--versions", package, *path],
                 capture_output=True,
                 text=True,
                 timeout=60,
@@ -109,7 +112,9 @@ class VerdictCache:
         package = data.get("package")
         cache.package = package if isinstance(package, dict) else None
         cache.processes = {
-            k: v for k, v in data["processes"].items() if isinstance(k, str) and isinstance(v, dict)
+            k: v
+            for k, v in data["processes"].items()
+            if isinstance(v, dict) and isinstance(v.get("result"), dict)
         }
         return cache
 
@@ -144,7 +149,8 @@ def ask_cached(
     python: str, request: dict[str, Any], timeout: float, cache_path: Path | None
 ) -> ProbeAnswer:
     """The probe's answer for ``request``, probing only what the cache cannot answer."""
-    env = environment(python, str(request["backend_package"])) if cache_path else None
+    package_name, path = str(request["backend_package"]), list(request["sys_path"])
+    env = environment(python, package_name, path) if cache_path else None
     if cache_path is None or env is None:
         return ask_probe(python, request, timeout)
     cache = VerdictCache.load(cache_path, env)
@@ -170,7 +176,7 @@ def ask_cached(
         for n, i in enumerate(missing):
             result = {k: v for k, v in answer.results.get(n, {}).items() if k != "id"}
             cache.processes.pop(keys[i], None)  # re-inserted last: the newest survive pruning
-            cache.processes[keys[i]] = result
+            cache.processes[keys[i]] = {"probe": cache.probes, "result": result}
         cache.changed = True
         cache.save()
     return ProbeAnswer(
@@ -178,5 +184,5 @@ def ask_cached(
         deprecated={str(k): dict(v) for k, v in package["deprecated"].items()},
         backends=tuple(package["backends"]),
         coverage_errors=tuple(package["coverage_errors"]),
-        results={i: cache.processes[key] for i, key in enumerate(keys)},
+        results={i: dict(cache.processes[key]["result"]) for i, key in enumerate(keys)},
     )
