@@ -18,19 +18,6 @@ def _rule(code: str, name: str, doc: str, severity: Severity) -> Rule:
 
 
 ERROR = _rule(
-    "VL700",
-    "style-config-error",
-    """The Vale configuration or a rule file cannot be used.
-
-    What it does: reports a `.vale.ini` that names a missing style or uses an unknown
-    option, and a rule file with invalid YAML, an unknown key or a pattern that does not
-    compile, as `file:line`. The style check stops with exit status 2.
-
-    Use instead: fix the named key; `docs-audit style` reads the same files as Vale.
-    """,
-    Severity.ERROR,
-)
-ERROR = _rule(
     "VL701",
     "vale-error",
     """A style rule of level `error` matched.
