@@ -52,14 +52,14 @@ def test_unknown_plugin_key_names_the_valid_ones(tmp_path: Path) -> None:
 def test_unknown_plugin_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no plugin 'nope' is installed"):
         load_config(_config(tmp_path, 'plugins = ["nope"]\n'))
-    with pytest.raises(UsageError, match="plugin 'docs_audit.findings' is not a"):
+    with pytest.raises(UsageError, match=r"plugin 'docs_audit\.findings' is not a"):
         load_config(_config(tmp_path, 'plugins = ["docs_audit.findings"]\n'))
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
 def test_numbers_must_be_finite(tmp_path: Path, value: str) -> None:
     path = _config(tmp_path, f"[tool.docs-audit.links]\ntimeout = {value}\n")
-    with pytest.raises(UsageError, match="'docs-audit.links.timeout' must be float"):
+    with pytest.raises(UsageError, match=r"'docs-audit\.links\.timeout' must be float"):
         load_config(path)
 
 
