@@ -37,7 +37,7 @@ def test_a_plugin_table_needs_the_plugin(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as error:
         load_config(path)
     assert "unknown key 'docs-audit.examples'" in str(error.value)
-    assert "needs plugins = [\"examples\"]" in str(error.value)
+    assert 'needs plugins = ["examples"]' in str(error.value)
 
 
 def test_unknown_plugin_key_names_the_valid_ones(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_rules_of_a_plugin_that_is_not_enabled_do_not_run(tmp_path: Path) -> Non
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(
-        "(home)=\n# Home\n\n```python\nPRODUCTION_PROCESSES = {\"web\": {\"BACKEND\": 1}}\n```\n",
+        '(home)=\n# Home\n\n```python\nPRODUCTION_PROCESSES = {"web": {"BACKEND": 1}}\n```\n',
         encoding="utf-8",
     )
     main(["list"])
