@@ -234,10 +234,6 @@ class Config:
         typed: T = self._typed[declaration]
         return typed
 
-    def override(self, key: str, value: Any) -> None:
-        """Apply a command-line value over the file's."""
-        self.values[key] = value
-        self._docs_root = None
 
 
 def find_config(start: Path) -> Path | None:
