@@ -231,7 +231,6 @@ class Plugin:
     """
 
     name: str
-    summary: str
     settings: type | None = None
 
     def checker(
@@ -239,10 +238,6 @@ class Plugin:
     ) -> Callable[[Callable[..., Iterator[Violation]]], Callable[..., Iterator[Violation]]]:
         """Register a check function of this plugin and the codes it reports."""
         return checker(scope, self.name, reports, self.name)
-
-    @property
-    def rules(self) -> list[Rule]:
-        return [r for r in RULES if r.plugin == self.name]
 
 
 @cache

@@ -36,11 +36,7 @@ from ..examples.analysis import analysis, relevant
 from ..examples.options import ExamplesTable
 from ..registry import Code, Plugin, Violation
 
-PLUGIN = Plugin(
-    "examples",
-    "Settings examples checked against the installed package (PS1xx).",
-    ExamplesTable,
-)
+PLUGIN = Plugin("examples", ExamplesTable)
 
 #: Every code the one checker reports, with its documentation.
 REPORTS = (
