@@ -149,6 +149,9 @@ class CoreTable:
     plugins: list[str] = setting(
         [], "Plugins to enable: entry-point names (docs_audit.plugins) or module paths."
     )
+    max_file_size: float = setting(
+        10, "Largest page read, in MB (1,000,000 bytes); a larger one is a DA009 finding.", gt=0
+    )
     cache_dir: str = setting(".docs-audit-cache", "Where parsed pages and link results are kept.")
 
 
@@ -233,7 +236,6 @@ class Config:
             self._typed[declaration] = declaration(**{k.attr: table[k.name] for k in keys})
         typed: T = self._typed[declaration]
         return typed
-
 
 
 def find_config(start: Path) -> Path | None:
