@@ -103,6 +103,21 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(
     assert report.findings
 
 
+def test_verdicts_of_another_docs_audit_version_are_discarded_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = _tree(tmp_path)
+    _run(root)
+    path = root / ".docs-audit-cache" / "examples.json"
+    data = _cache(root)
+    data["environment"]["docs-audit"] = "0.0.1"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="docs_audit"):
+        _run(root)
+    assert "example verdicts of docs-audit 0.0.1; starting afresh" in caplog.text
+    assert {entry["probe"] for entry in _cache(root)["processes"].values()} == {2}
+
+
 def test_no_cache_run_neither_reads_nor_writes_it(tmp_path: Path) -> None:
     root = _tree(tmp_path)
     run(None, load_config(root / "pyproject.toml"), use_cache=False)

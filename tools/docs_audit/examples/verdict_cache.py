@@ -107,6 +107,10 @@ class VerdictCache:
             log.warning("%s: not an example verdict cache of this version; starting afresh", path)
             return cache
         cache.probes = data["probes"]
+        written_by = (data.get("environment") or {}).get("docs-audit")
+        if written_by != env["docs-audit"]:
+            log.warning("%s: example verdicts of docs-audit %s; starting afresh", path, written_by)
+            return cache
         if data.get("environment") != env:
             return cache  # installed packages changed: every verdict is asked again
         package = data.get("package")
