@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import Config, setting
 from .findings import Finding, UsageError
-from .project import project_relpath
+from .paths import project_relpath
 from .registry import Violation, external_rule
 
 

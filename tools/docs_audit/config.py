@@ -140,8 +140,14 @@ class CoreTable:
     exclude: list[str] = setting(
         ["_build/**", "**/.*/**"], "Globs (relative to docs-root) never read."
     )
-    select: list[str] = setting([], "Codes or prefixes to report (empty: all).")
-    ignore: list[str] = setting([], "Codes or prefixes never reported.")
+    select: list[str] = setting(
+        [], "Codes, prefixes or rule names to report (empty: the default rules)."
+    )
+    extend_select: list[str] = setting(
+        [], "Codes, prefixes or rule names reported on top of select (house rules)."
+    )
+    preset: str = setting("default", "'default' (rules Sphinx agrees with) or 'strict' (all).")
+    ignore: list[str] = setting([], "Codes, prefixes or rule names never reported.")
     per_file_ignores: dict[str, list[str]] = setting(
         {}, "Glob (relative to the project root) to codes ignored there."
     )

@@ -1,5 +1,7 @@
 """RST style with doc8, run on the text already read, its results folded into findings.
 
+House rules: on only when selected (``extend-select``), since Sphinx does not warn.
+
 Depends on doc8's checks API (``doc8.checks``: ``LineCheck.report_iter(line)`` and
 ``ContentCheck.report_iter(parsed_file)``) in the version range pinned in
 ``pyproject.toml``; ``tests/test_rststyle.py`` fails outside it.
@@ -141,6 +143,7 @@ REPORTS = (
         """RST that docutils rejects, as doc8 (D000) reports it, Sphinx's own roles and
         directives excepted.
         """,
+        default=False,
     ),
     Code(
         "RS501",
@@ -149,17 +152,31 @@ REPORTS = (
 
         URLs and literal blocks are exempt, as in doc8.
         """,
+        default=False,
     ),
-    Code("RS502", "trailing-whitespace", "Trailing whitespace in an RST page (doc8 D002)."),
+    Code(
+        "RS502",
+        "trailing-whitespace",
+        "Trailing whitespace in an RST page (doc8 D002).",
+        default=False,
+    ),
     Code(
         "RS503",
         "tab-indentation",
         """An RST line indented with a tab (doc8 D003); RST tab stops are 8 columns and
         rarely what the author meant.
         """,
+        default=False,
     ),
-    Code("RS504", "carriage-return", "A carriage return in an RST page (doc8 D004)."),
-    Code("RS505", "no-final-newline", "An RST page that does not end with a newline (doc8 D005)."),
+    Code(
+        "RS504", "carriage-return", "A carriage return in an RST page (doc8 D004).", default=False
+    ),
+    Code(
+        "RS505",
+        "no-final-newline",
+        "An RST page that does not end with a newline (doc8 D005).",
+        default=False,
+    ),
 )
 
 
