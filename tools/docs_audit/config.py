@@ -20,18 +20,18 @@ import math
 import tomllib
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from .findings import UsageError
 
-if TYPE_CHECKING:
-    from .registry import Plugin
-
 TABLE = "docs-audit"
+#: The entry-point group plugins are installed under.
+ENTRY_POINTS = "docs_audit.plugins"
 
 T = TypeVar("T")
 
@@ -182,7 +182,7 @@ def core_declaration(name: str) -> type:
     return declaration
 
 
-def describe(plugins: tuple[Plugin, ...] = ()) -> Iterator[Key]:
+def describe(plugins: tuple[PluginTable, ...] = ()) -> Iterator[Key]:
     """Every key of every table (core, then the given plugins'): the configuration reference."""
     yield from keys_of(CoreTable, TABLE)
     for name in CORE_TABLES:
@@ -190,6 +190,59 @@ def describe(plugins: tuple[Plugin, ...] = ()) -> Iterator[Key]:
     for plugin in plugins:
         if plugin.settings is not None:
             yield from keys_of(plugin.settings, f"{TABLE}.{plugin.name}")
+
+
+@runtime_checkable
+class PluginTable(Protocol):
+    """What the configuration needs of a plugin: its name and its table's declaration
+    (:class:`docs_audit.registry.Plugin` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def settings(self) -> type | None: ...
+
+
+@cache
+def installed_plugins() -> dict[str, metadata.EntryPoint]:
+    """Plugins installed in this environment, by entry-point name."""
+    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINTS)}
+
+
+def load_plugin(name: str, source: Path | None = None) -> PluginTable:
+    """The plugin an entry-point name or a module path (``pkg.mod`` or ``pkg.mod:ATTR``) names."""
+    origin = f"{source}: " if source else ""
+    try:
+        if "." not in name and ":" not in name:
+            entry = installed_plugins().get(name)
+            if entry is None:
+                installed = ", ".join(sorted(installed_plugins())) or "none"
+                raise UsageError(
+                    f"{origin}no plugin '{name}' is installed (installed: {installed}); "
+                    "a module is named by its dotted path"
+                )
+            loaded = entry.load()
+        else:
+            module, _, attr = name.partition(":")
+            loaded = getattr(importlib.import_module(module), attr or "PLUGIN", None)
+    except ImportError as exc:
+        raise UsageError(f"{origin}plugin '{name}' cannot be imported: {exc}") from None
+    if not isinstance(loaded, PluginTable):
+        raise UsageError(
+            f"{origin}plugin '{name}' is not a docs_audit.registry.Plugin "
+            "(a module names its plugin PLUGIN)"
+        )
+    return loaded
+
+
+def resolve_plugins(names: Sequence[str], source: Path | None = None) -> tuple[PluginTable, ...]:
+    """The enabled plugins, each once, in the order named."""
+    found: dict[str, PluginTable] = {}
+    for name in names:
+        plugin = load_plugin(name, source)
+        found.setdefault(plugin.name, plugin)
+    return tuple(found.values())
 
 
 @dataclass
@@ -201,7 +254,7 @@ class Config:
     values: dict[str, Any]
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The plugins ``plugins`` enables, resolved (entry points or modules).
-    plugins: tuple[Plugin, ...] = ()
+    plugins: tuple[PluginTable, ...] = ()
     _docs_root: Path | None = field(default=None, repr=False)
     _typed: dict[type, Any] = field(default_factory=dict, repr=False)
 
@@ -260,8 +313,6 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
     """Load and validate; ``path`` overrides the search from ``cwd``."""
-    from .registry import resolve_plugins
-
     cwd = cwd or Path.cwd()
     source = path if path is not None else find_config(cwd)
     core = keys_of(CoreTable, TABLE)
@@ -290,8 +341,6 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
 
 
 def _plugin_hint(name: str) -> str:
-    from .registry import installed_plugins
-
     if name in installed_plugins():
         return f" (the table of plugin '{name}' needs plugins = [\"{name}\"])"
     return ""

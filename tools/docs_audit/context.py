@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .config import Config
 from .document import Document
-from .project import Project
+
+
+class Pages(Protocol):
+    """The parsed tree as checks see it (a :class:`~docs_audit.project.Project` is one).
+
+    Checks sit below the project loader: they name only what they read.
+    """
+
+    @property
+    def documents(self) -> dict[str, Document]: ...
+
 
 T = TypeVar("T")
 
@@ -16,7 +26,7 @@ T = TypeVar("T")
 @dataclass
 class Context:
     config: Config
-    project: Project
+    project: Pages
     #: Whether results may be kept between runs (``check --no-cache`` says no).
     use_cache: bool = True
     #: Relative paths of the pages reported on (``None``: every page).

@@ -14,16 +14,13 @@ it carries its checkers, their codes and its own ``[tool.docs-audit.<name>]`` ta
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .findings import Finding, Severity, UsageError
+from .config import PluginTable, installed_plugins, load_plugin
+from .findings import Finding, Severity
 
 if TYPE_CHECKING:
     from .context import Context
@@ -250,12 +247,10 @@ def external_rule(
     return rule
 
 
-ENTRY_POINTS = "docs_audit.plugins"
-
-
 @dataclass(frozen=True)
 class Plugin:
-    """What a plugin module exposes (as ``PLUGIN``, or through an entry point).
+    """What a plugin module exposes (as ``PLUGIN``, or through an entry point); how the
+    configuration finds one is :func:`docs_audit.config.load_plugin`.
 
     ``name`` is how ``[tool.docs-audit] plugins`` enables it, its rule family and
     the name of its table ``[tool.docs-audit.<name>]``, declared by ``settings`` (a
@@ -273,48 +268,7 @@ class Plugin:
         return checker(scope, self.name, reports, self.name)
 
 
-@cache
-def installed_plugins() -> dict[str, metadata.EntryPoint]:
-    """Plugins installed in this environment, by entry-point name."""
-    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINTS)}
-
-
-def load_plugin(name: str, source: Path | None = None) -> Plugin:
-    """The plugin an entry-point name or a module path (``pkg.mod`` or ``pkg.mod:ATTR``) names."""
-    origin = f"{source}: " if source else ""
-    try:
-        if "." not in name and ":" not in name:
-            entry = installed_plugins().get(name)
-            if entry is None:
-                installed = ", ".join(sorted(installed_plugins())) or "none"
-                raise UsageError(
-                    f"{origin}no plugin '{name}' is installed (installed: {installed}); "
-                    "a module is named by its dotted path"
-                )
-            loaded = entry.load()
-        else:
-            module, _, attr = name.partition(":")
-            loaded = getattr(importlib.import_module(module), attr or "PLUGIN", None)
-    except ImportError as exc:
-        raise UsageError(f"{origin}plugin '{name}' cannot be imported: {exc}") from None
-    if not isinstance(loaded, Plugin):
-        raise UsageError(
-            f"{origin}plugin '{name}' is not a docs_audit.registry.Plugin "
-            "(a module names its plugin PLUGIN)"
-        )
-    return loaded
-
-
-def resolve_plugins(names: Sequence[str], source: Path | None = None) -> tuple[Plugin, ...]:
-    """The enabled plugins, each once, in the order named."""
-    found: dict[str, Plugin] = {}
-    for name in names:
-        plugin = load_plugin(name, source)
-        found.setdefault(plugin.name, plugin)
-    return tuple(found.values())
-
-
-def every_plugin(enabled: Sequence[Plugin] = ()) -> tuple[Plugin, ...]:
+def every_plugin(enabled: Sequence[PluginTable] = ()) -> tuple[PluginTable, ...]:
     """Every installed plugin and the enabled ones (for ``list`` and ``explain``)."""
     found = {p.name: p for p in enabled}
     for name in installed_plugins():
