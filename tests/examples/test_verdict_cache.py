@@ -9,14 +9,13 @@ django-prodserver; nothing is mocked.
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-from docs_audit.api import run
+from docs_audit.api import audit, run
 from docs_audit.config import load_config
+from docs_audit.engines import CheckEngine
 from docs_audit.findings import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,22 +88,25 @@ def test_another_package_version_starts_afresh(tmp_path: Path) -> None:
     assert {entry["probe"] for entry in cache["processes"].values()} == {2}
 
 
-def test_a_corrupt_cache_is_discarded_with_a_warning(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def _notes(root: Path) -> list[str]:
+    """The offline-check engine's notes (what the command prints on stderr)."""
+    result = audit(None, load_config(root / "pyproject.toml"), [CheckEngine()])
+    return [line for stage in result.stages for line in stage.notes]
+
+
+def test_a_corrupt_cache_is_discarded_with_a_note(tmp_path: Path) -> None:
     root = _tree(tmp_path)
     path = root / ".docs-audit-cache" / "examples.json"
     path.parent.mkdir()
     path.write_bytes(b"\x80\x04\x95 not json")
-    with caplog.at_level(logging.WARNING, logger="docs_audit"):
-        report = _run(root)
-    assert "example verdict cache is unreadable" in caplog.text
+    (note,) = _notes(root)
+    assert note.startswith(f"{path}: example verdict cache is unreadable")
     assert _cache(root)["probes"] == 1
-    assert report.findings
+    assert _notes(root) == []
 
 
-def test_verdicts_of_another_docs_audit_version_are_discarded_with_a_warning(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_verdicts_of_another_docs_audit_version_are_discarded_with_a_note(
+    tmp_path: Path,
 ) -> None:
     root = _tree(tmp_path)
     _run(root)
@@ -112,9 +114,7 @@ def test_verdicts_of_another_docs_audit_version_are_discarded_with_a_warning(
     data = _cache(root)
     data["environment"]["docs-audit"] = "0.0.1"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="docs_audit"):
-        _run(root)
-    assert "example verdicts of docs-audit 0.0.1; starting afresh" in caplog.text
+    assert _notes(root) == [f"{path}: example verdicts of docs-audit 0.0.1; starting afresh"]
     assert {entry["probe"] for entry in _cache(root)["processes"].values()} == {2}
 
 

@@ -31,6 +31,8 @@ class Context:
     use_cache: bool = True
     #: Relative paths of the pages reported on (``None``: every page).
     reported: frozenset[str] | None = None
+    #: One-line remarks a check leaves for stderr (a discarded cache); never findings.
+    notes: list[str] = field(default_factory=list)
     _computed: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
 
     def computed(self, compute: Callable[[Context], T]) -> T:

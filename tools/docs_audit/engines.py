@@ -99,7 +99,7 @@ class CheckEngine:
                 findings.extend(_run_checker(checker, ctx, documents))
         if self.use_cache:
             project.save_cache()
-        return EngineResult(findings)
+        return EngineResult(findings, notes=ctx.notes)
 
 
 def _run_checker(

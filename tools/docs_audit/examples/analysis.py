@@ -85,7 +85,9 @@ class _Pass:
         coverage = self._coverage_doc()
         if self.pages or coverage is not None:
             cache = self.ctx.config.cache_dir / "examples.json" if self.ctx.use_cache else None
-            answer = ask_cached(self.opts.python, self._request(), self.opts.timeout, cache)
+            answer = ask_cached(
+                self.opts.python, self._request(), self.opts.timeout, cache, self.ctx.notes
+            )
             if answer.error is None:
                 self._probed(answer, coverage)
             else:

@@ -6,7 +6,7 @@ settings), on the probe's own code and on the installed packages. The cache file
 *environment* it was made in: the docs-audit version, the interpreter and its
 Python version, and the versions of the documented distribution and of every
 package it requires (extras included). Another environment starts the cache
-afresh; a corrupt or foreign file is discarded with a warning. Within one
+afresh; a corrupt or foreign file is discarded with a note on stderr. Within one
 environment each process is keyed by a digest of its request, so a changed example
 is probed alone and every unchanged one is answered from the file.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -36,8 +35,6 @@ FORMAT = "docs-audit-example-verdicts"
 VERSION = 1
 #: More entries than any documentation tree has examples; older ones go first.
 MAX_ENTRIES = 5000
-
-log = logging.getLogger("docs_audit")
 
 
 def _digest(value: Any) -> str:
@@ -86,6 +83,8 @@ class VerdictCache:
     processes: dict[str, dict[str, Any]] = field(default_factory=dict)
     probes: int = 0
     changed: bool = False
+    #: One-line remarks for stderr (a discarded or unwritable file).
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path, env: dict[str, Any]) -> VerdictCache:
@@ -95,7 +94,9 @@ class VerdictCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            log.warning("%s: example verdict cache is unreadable (%s); starting afresh", path, exc)
+            cache.notes.append(
+                f"{path}: example verdict cache is unreadable ({exc}); starting afresh"
+            )
             return cache
         if (
             not isinstance(data, dict)
@@ -104,12 +105,16 @@ class VerdictCache:
             or not isinstance(data.get("processes"), dict)
             or not isinstance(data.get("probes"), int)
         ):
-            log.warning("%s: not an example verdict cache of this version; starting afresh", path)
+            cache.notes.append(
+                f"{path}: not an example verdict cache of this version; starting afresh"
+            )
             return cache
         cache.probes = data["probes"]
         written_by = (data.get("environment") or {}).get("docs-audit")
         if written_by != env["docs-audit"]:
-            log.warning("%s: example verdicts of docs-audit %s; starting afresh", path, written_by)
+            cache.notes.append(
+                f"{path}: example verdicts of docs-audit {written_by}; starting afresh"
+            )
             return cache
         if data.get("environment") != env:
             return cache  # installed packages changed: every verdict is asked again
@@ -143,21 +148,37 @@ class VerdictCache:
                 json.dump(data, stream)
             os.replace(name, self.path)
         except OSError as exc:
-            log.warning("%s: cannot write the example verdict cache: %s", self.path, exc.strerror)
+            self.notes.append(
+                f"{self.path}: cannot write the example verdict cache: {exc.strerror}"
+            )
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(name)
         self.changed = False
 
 
 def ask_cached(
-    python: str, request: dict[str, Any], timeout: float, cache_path: Path | None
+    python: str,
+    request: dict[str, Any],
+    timeout: float,
+    cache_path: Path | None,
+    notes: list[str],
 ) -> ProbeAnswer:
-    """The probe's answer for ``request``, probing only what the cache cannot answer."""
+    """The probe's answer for ``request``, probing only what the cache cannot answer;
+    remarks about the cache file go to ``notes``."""
     package_name, path = str(request["backend_package"]), list(request["sys_path"])
     env = environment(python, package_name, path) if cache_path else None
     if cache_path is None or env is None:
         return ask_probe(python, request, timeout)
     cache = VerdictCache.load(cache_path, env)
+    try:
+        return _answer(python, request, timeout, cache)
+    finally:
+        notes.extend(cache.notes)
+
+
+def _answer(
+    python: str, request: dict[str, Any], timeout: float, cache: VerdictCache
+) -> ProbeAnswer:
     shared = {k: v for k, v in request.items() if k != "processes"}
     shared_key = _digest(shared)
     processes: list[dict[str, Any]] = request["processes"]
