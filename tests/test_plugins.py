@@ -92,9 +92,15 @@ def test_list_and_explain_show_plugin_codes(
 ) -> None:
     empty = _config(tmp_path, "")
     assert main(["--config", str(empty), "list"]) == 0
-    assert "PS107  received-args-mismatch" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "PS107  received-args-mismatch       error    plugin" in listed
     assert main(["--config", str(empty), "explain", "PS107"]) == 0
-    assert "Received by the backend" in capsys.readouterr().out
+    explained = capsys.readouterr().out
+    assert "Received by the backend" in explained
+    assert "Reported by the plugin 'examples', not enabled here" in explained
+    enabled = _config(tmp_path, 'plugins = ["examples"]\n')
+    assert main(["--config", str(enabled), "list"]) == 0
+    assert "PS107  received-args-mismatch       error    default" in capsys.readouterr().out
 
 
 def test_rules_of_a_plugin_that_is_not_enabled_do_not_run(tmp_path: Path) -> None:
