@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,19 @@ def test_rules_of_a_plugin_that_is_not_enabled_do_not_run(tmp_path: Path) -> Non
     assert plain.findings == []
     enabled = load_config(_config(tmp_path, 'select = ["PS"]\nplugins = ["examples"]\n'))
     assert {f.code for f in run(None, enabled, use_cache=False).findings} == {"PS110"}
+
+
+def test_a_checker_may_report_only_the_codes_it_declares() -> None:
+    from docs_audit.registry import Checker, Code, Rule, Violation
+
+    def check(ctx: object) -> Iterator[Violation]:
+        yield Violation("a.md", 1, 1, "declared", code="ZZ901")
+        yield Violation("a.md", 2, 1, "not declared", code="ZZ903")
+
+    declared = [Code("ZZ901", "first", "First."), Code("ZZ902", "second", "Second.")]
+    rules = tuple(Rule(c.code, c.name, "zz", "project", c.severity, c.doc, check) for c in declared)
+    checker = Checker(check, "project", rules)
+    found = check(None)
+    assert checker.finding(next(found)).name == "first"
+    with pytest.raises(ValueError, match="reported ZZ903, but declares only ZZ901, ZZ902"):
+        checker.finding(next(found))
