@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from docs_audit.cli import main
-from docs_audit.config import CORE_TABLES, describe, load_config
+from docs_audit.config import CORE_TABLES, describe, installed_plugins, load_config
 from docs_audit.findings import UsageError
-from docs_audit.registry import RULES, installed_plugins
+from docs_audit.registry import RULES
 
 REPO = Path(__file__).resolve().parents[1]
 
