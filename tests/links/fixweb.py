@@ -84,11 +84,15 @@ class _DualServer(ThreadingHTTPServer):
         try:
             request.settimeout(5)
             first = request.recv(1, socket.MSG_PEEK)
-            if first == b"\x16":
-                request = self.tls.wrap_socket(request, server_side=True)
+            if first != b"\x16":
+                super().finish_request(request, client_address)
+                return
+            secure = self.tls.wrap_socket(request, server_side=True)
         except (OSError, ssl.SSLError):
             return
-        super().finish_request(request, client_address)
+        # The wrapped socket replaces the plain one, which the server would close.
+        with secure:
+            super().finish_request(secure, client_address)
 
 
 @dataclass
