@@ -79,6 +79,7 @@ SUBTABLES: dict[str, str] = {
     "style": "docs_audit.style.config",
     "examples": "docs_audit.checks.examples",
     "release": "docs_audit.release",
+    "sphinx": "docs_audit.sphinxconf",
 }
 
 
