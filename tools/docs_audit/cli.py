@@ -81,6 +81,9 @@ def emit(
 ENGINE_COMMANDS = (
     ("docs_audit.style.command", "style"),
     ("docs_audit.links.command", "links"),
+    ("docs_audit.commands.project_commands", "init"),
+    ("docs_audit.commands.project_commands", "config"),
+    ("docs_audit.commands.project_commands", "inventories"),
 )
 
 
