@@ -193,3 +193,40 @@ def test_real_conf_files(
     assert conf.source_suffix == suffixes
     assert conf.default_role == role
     assert [i.prefix for i in conf.intersphinx][: len(prefixes)] == prefixes
+
+
+def test_project_reads_pages_as_conf_py_says(tmp_path: Path) -> None:
+    from docs_audit.project import load_project
+
+    from .helpers import write_project
+
+    root = write_project(
+        tmp_path,
+        "source_suffix = {'.rst': 'restructuredtext', '.txt': 'markdown'}\n"
+        "exclude_patterns = ['drafts', 'old/*.rst', '**/skip-*']\n"
+        "root_doc = 'start'\n",
+        {
+            "start.rst": "Start\n=====\n",
+            "notes.txt": "# Notes in Markdown\n",
+            "readme.md": "# Not a source: .md is not in source_suffix\n",
+            "drafts/a.rst": "Draft\n=====\n",
+            "old/b.rst": "Old\n===\n",
+            "old/deep/c.rst": "Deep\n====\n",
+            "x/skip-me.rst": "Skip\n====\n",
+        },
+    )
+    project = load_project(load_config(cwd=root), use_cache=False)
+    assert sorted(project.documents) == ["notes", "old/deep/c", "start"]
+    assert project.documents["notes"].format == "md"
+    assert project.sphinx.root_doc == "start"
+
+
+def test_project_without_conf_py_reads_md_and_rst(tmp_path: Path) -> None:
+    from docs_audit.project import load_project
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "docs" / "b.rst").write_text("B\n=\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n')
+    project = load_project(load_config(cwd=tmp_path), use_cache=False)
+    assert sorted(project.documents) == ["a", "b"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .document import Document, Problem
+from .sphinxconf import SphinxConf, load_sphinx_conf
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
 _CACHE_NAME = "pages.pickle"
@@ -28,6 +29,8 @@ _CACHE_KEY = f"docs-audit-pages-{__version__}-6-" + ",".join(Document.__dataclas
 @dataclass
 class Project:
     config: Config
+    #: What conf.py says (suffixes, exclude_patterns, root_doc, intersphinx...).
+    sphinx: SphinxConf = field(default_factory=SphinxConf)
     documents: dict[str, Document] = field(default_factory=dict)
     #: Problems with files that could not become documents at all.
     unreadable: dict[str, Problem] = field(default_factory=dict)
@@ -61,13 +64,16 @@ def project_relpath(config: Config, path: Path) -> str:
         return path.absolute().as_posix()
 
 
-def discover(config: Config) -> list[str]:
-    """Every ``.md`` and ``.rst`` file below the docs root (paths relative to it, POSIX),
-    minus excluded globs. Symlinked folders are not followed, so a loop cannot trap the walk.
+def discover(config: Config, sphinx: SphinxConf | None = None) -> list[str]:
+    """Every source page below the docs root (paths relative to it, POSIX), minus excluded
+    globs. With a conf.py, its source suffixes and ``exclude_patterns`` decide as in Sphinx;
+    without one, ``.md`` and ``.rst`` are read. Symlinked folders are not followed, so a
+    loop cannot trap the walk.
     """
     root = str(config.docs_root)
     excluded = list(config["exclude"])
     found: list[str] = []
+    conf = sphinx if sphinx is not None and sphinx.path is not None else None
     for folder, subfolders, files in os.walk(root):
         relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
         subfolders[:] = sorted(
@@ -75,14 +81,23 @@ def discover(config: Config) -> list[str]:
             for d in subfolders
             if not d.startswith((".", "_build"))
             and not _excluded(_join(relative_folder, d) + "/", excluded)
+            and not (conf and conf.excluded(_join(relative_folder, d)))
         )
         for name in sorted(files):
-            if os.path.splitext(name)[1] not in SUFFIXES:
+            if source_kind(name, conf) is None:
                 continue
             relative = _join(relative_folder, name)
-            if not _excluded(relative, excluded):
+            if not _excluded(relative, excluded) and not (conf and conf.excluded(relative)):
                 found.append(relative)
     return found
+
+
+def source_kind(name: str, conf: SphinxConf | None) -> str | None:
+    """``md`` or ``rst`` for a page Sphinx would read, ``None`` for any other file."""
+    suffix = os.path.splitext(name)[1]
+    if conf is None:
+        return SUFFIXES.get(suffix)
+    return conf.source_kind(suffix)
 
 
 def _join(folder: str, name: str) -> str:
@@ -97,14 +112,16 @@ def _excluded(relative: str, patterns: Iterable[str]) -> bool:
 
 
 def load_project(config: Config, use_cache: bool = True) -> Project:
-    project = Project(config)
+    sphinx = load_sphinx_conf(config)
+    conf = sphinx if sphinx.path is not None else None
+    project = Project(config, sphinx)
     cache = _read_cache(config) if use_cache else {}
     fresh: dict[str, tuple[int, int, Document | Problem]] = {}
     changed = False
     docs_root = str(config.docs_root)
     prefix = project_relpath(config, config.docs_root)
     prefix = "" if prefix == "." else prefix + "/"
-    for relative in discover(config):
+    for relative in discover(config, sphinx):
         relpath = prefix + relative
         docname = os.path.splitext(relative)[0]
         path = os.path.join(docs_root, relative)
@@ -117,7 +134,7 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             result = cached[2]
         else:
-            result = read_document(Path(path), relpath, docname)
+            result = read_document(Path(path), relpath, docname, source_kind(relative, conf))
             changed = True
         fresh[relpath] = (stat.st_mtime_ns, stat.st_size, result)
         if isinstance(result, Document):
@@ -129,7 +146,9 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     return project
 
 
-def read_document(path: Path, relpath: str, docname: str) -> Document | Problem:
+def read_document(
+    path: Path, relpath: str, docname: str, kind: str | None = None
+) -> Document | Problem:
     """Read and parse one page; a file that cannot be read becomes a :class:`Problem`."""
     try:
         data = path.read_bytes()
@@ -148,7 +167,7 @@ def read_document(path: Path, relpath: str, docname: str) -> Document | Problem:
             column,
             f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
         )
-    return parse_text(relpath, docname, text, SUFFIXES[path.suffix])
+    return parse_text(relpath, docname, text, kind or SUFFIXES.get(path.suffix, "rst"))
 
 
 def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,8 @@ class SphinxConf:
     path: Path | None = None
     root_doc: str = "index"
     source_suffix: tuple[str, ...] = (".rst",)
+    #: The suffixes among ``source_suffix`` that a Markdown parser reads.
+    markdown_suffixes: frozenset[str] = frozenset({".md"})
     exclude_patterns: tuple[str, ...] = ()
     extensions: tuple[str, ...] = ()
     default_role: str | None = None
@@ -127,6 +131,22 @@ class SphinxConf:
     def markdown(self) -> bool:
         return ".md" in self.source_suffix
 
+    def source_kind(self, suffix: str) -> str | None:
+        """``md`` or ``rst`` for a source suffix Sphinx reads, ``None`` for other files."""
+        if suffix not in self.source_suffix:
+            return None
+        return "md" if suffix in self.markdown_suffixes else "rst"
+
+    def excluded(self, relative: str) -> bool:
+        """Whether Sphinx skips ``relative`` (a path below the source folder, POSIX style):
+        an ``exclude_patterns`` entry matches it or one of its folders."""
+        if not self.exclude_patterns:
+            return False
+        regexes = _exclude_regexes(self.exclude_patterns)
+        parts = relative.split("/")
+        candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        return any(r.match(c) for r in regexes for c in candidates)
+
     def myst_setting(self, name: str, default: Any = None) -> Any:
         return dict(self.myst).get(name, default)
 
@@ -135,8 +155,6 @@ class SphinxConf:
 
     def ignores_nitpick(self, kind: str, target: str) -> bool:
         """Whether ``nitpick_ignore``/``nitpick_ignore_regex`` silence this reference."""
-        import re
-
         if (kind, target) in self.nitpick_ignore:
             return True
         for kind_pattern, target_pattern in self.nitpick_ignore_regex:
@@ -450,6 +468,9 @@ def _from_values(
         value = take(name, convert)
         if value is not _MISSING:
             changes[name if name != "intersphinx_mapping" else "intersphinx"] = value
+    markdown = take("source_suffix", _markdown_suffixes)
+    if markdown is not _MISSING:
+        changes["markdown_suffixes"] = markdown
     role = take("default_role", lambda v: None if v is None else str(v))
     if role is not _MISSING:
         changes["default_role"] = role
@@ -470,7 +491,11 @@ def _from_values(
 def _with_markdown(conf: SphinxConf) -> SphinxConf:
     # myst_parser (and its kin) register '.md' in their setup(), whatever source_suffix says.
     if not conf.markdown and MARKDOWN_EXTENSIONS & set(conf.extensions):
-        return replace(conf, source_suffix=(*conf.source_suffix, ".md"))
+        return replace(
+            conf,
+            source_suffix=(*conf.source_suffix, ".md"),
+            markdown_suffixes=conf.markdown_suffixes | {".md"},
+        )
     return conf
 
 
@@ -478,6 +503,37 @@ def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(item) for item in value)
+
+
+@lru_cache(maxsize=32)
+def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    # Sphinx's own translation (sphinx.util.matching): '**' crosses folders, '*' does not.
+    compiled = []
+    for pattern in patterns:
+        out, index = [], 0
+        while index < len(pattern):
+            char = pattern[index]
+            if pattern.startswith("**", index):
+                out.append(".*")
+                index += 2
+                continue
+            if char == "[":
+                end = pattern.find("]", index + 1)
+                if end > index:
+                    body = pattern[index + 1 : end]
+                    out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+                    index = end + 1
+                    continue
+            out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+            index += 1
+        compiled.append(re.compile("".join(out) + r"\Z"))
+    return tuple(compiled)
+
+
+def _markdown_suffixes(value: Any) -> frozenset[str]:
+    if isinstance(value, dict):
+        return frozenset(str(k) for k, v in value.items() if str(v).lower() in ("markdown", "myst"))
+    return frozenset({".md"})
 
 
 def _suffixes(value: Any) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ FAMILY = "references"
 
 SCHEMA = {
     "root-doc": Field(
-        "str", "index", "The document at the top of the toctree (Sphinx's root_doc)."
+        "str", "", "The document at the top of the toctree (empty: conf.py's root_doc)."
     ),
     "builtin-labels": Field(
         "list[str]",
@@ -178,7 +178,7 @@ def not_in_toctree(ctx: Context) -> Iterator[Violation]:
     included = {
         name for doc in ctx.project.documents.values() for name in toctree_children(doc, docnames)
     }
-    root = ctx.table("references")["root-doc"]
+    root = ctx.table("references")["root-doc"] or ctx.project.sphinx.root_doc
     for name in sorted(docnames - included - {root}):
         doc = ctx.project.documents[name]
         if not doc.orphan:
