@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .checks import load_builtin
 from .checks.inputs import BY_CODE as INPUT_RULES
+from .checks.resolution import verdict_counts
 from .config import Config
 from .context import Context
 from .document import Document
@@ -107,6 +108,9 @@ def run(
         if selection.enabled(rule.code):
             findings.extend(_run_rule(rule, ctx, wanted))
     _filter(findings, project, selection, wanted, report)
+    undecided = verdict_counts(ctx)
+    if undecided:
+        report.stats["references"] = undecided
     if use_cache:
         project.cache_stale = project.cache_stale or bool(ctx.memo.get("dirty"))
         project.save_cache()

@@ -1,0 +1,198 @@
+"""What a reference can be decided against, shared by the reference checks and the summary.
+
+Sphinx resolves some references from facts the sources do not hold: objects autodoc
+imports from the package, and other projects' inventories (intersphinx). Such a
+reference is *undecided*: never an error, counted in the summary. A reference with an
+intersphinx prefix is decided offline when ``docs-audit inventories`` (or ``links``)
+has cached that inventory.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..context import Context
+from ..document import Document, Reference
+from ..intersphinx import Resolver
+from ..toc import join_docname, strip_suffix
+from .labels import label_index
+
+#: Extensions that document objects Sphinx learns about by importing code.
+OBJECT_EXTENSIONS = (
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "autoapi.extension",
+    "sphinx_automodapi.automodapi",
+    "sphinxcontrib.autohttp",
+    "sphinx_click",
+    "sphinxarg.ext",
+)
+#: Roles of the standard domain that docs-audit decides from the sources.
+STD_ROLES = frozenset(
+    {"ref", "doc", "numref", "any", "link", "term", "keyword", "envvar", "option"}
+)
+_OBJECT_NAME = re.compile(r"^[~.]?[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:\(\))?$")
+
+
+@dataclass
+class Resolution:
+    """Facts computed once per run."""
+
+    intersphinx: Resolver
+    #: Whether names Sphinx resolves to objects (autodoc, intersphinx) may exist unseen.
+    objects_possible: bool
+
+
+def resolution(ctx: Context) -> Resolution:
+    found = ctx.memo.get("resolution")
+    if found is None:
+        conf = ctx.project.sphinx
+        possible = bool(conf.intersphinx) or any(
+            ext.startswith(OBJECT_EXTENSIONS) for ext in conf.extensions
+        )
+        found = Resolution(Resolver(ctx.config, conf), possible)
+        ctx.memo["resolution"] = found
+    assert isinstance(found, Resolution)
+    return found
+
+
+def role_of(ref: Reference) -> str:
+    """The role as Sphinx names it: ``ref``, ``doc``, ``py:class``..."""
+    return ref.kind
+
+
+def is_domain_role(ref: Reference) -> bool:
+    """A Python (or other domain's) object reference: never decidable from the sources."""
+    kind = ref.kind
+    domain, _, name = kind.rpartition(":")
+    if domain in ("", "std"):
+        return name not in STD_ROLES
+    return True
+
+
+def could_be_object(ctx: Context, target: str) -> bool:
+    """Whether an unresolved ``any``/Markdown-link target may be an object Sphinx knows
+    from autodoc or an inventory (then it is undecided, not an error)."""
+    if not resolution(ctx).objects_possible:
+        return False
+    return bool(_OBJECT_NAME.match(target.strip()))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one reference resolves: ``ok``, ``error`` (with the rule code and Sphinx's
+    message), or ``undecided`` (with the reason counted in the summary)."""
+
+    state: str
+    code: str = ""
+    message: str = ""
+
+
+OK = Outcome("ok")
+
+
+def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
+    """Resolve ``ref`` as Sphinx would, from the tree, conf.py and cached inventories."""
+    facts = resolution(ctx)
+    role = role_of(ref)
+    verdict = facts.intersphinx.resolve(role, ref.target)
+    if verdict is not None:
+        if verdict.state == "found":
+            return OK
+        if verdict.state == "undecided":
+            return Outcome("undecided", message="intersphinx")
+        if is_domain_role(ref) and ctx.project.sphinx.ignores_nitpick(
+            _domain_type(role), ref.target
+        ):
+            return OK
+        return Outcome(
+            "error",
+            "RF207",
+            f"{role} reference target not found in the '{verdict.prefix}' inventory: {ref.target}",
+        )
+    if is_domain_role(ref):
+        if ctx.project.sphinx.ignores_nitpick(_domain_type(role), ref.target):
+            return OK
+        return Outcome("undecided", message="object")
+    if role in ("ref", "numref"):
+        if ref.target.lower() in label_names(ctx) or facts.intersphinx.anywhere(role, ref.target):
+            return OK
+        return Outcome("error", "RF201", f"undefined label: '{ref.target}'")
+    if role == "doc":
+        # Exactly as Sphinx: the target is a docname; a source suffix makes it unknown.
+        if join_docname(doc.docname, ref.target) in ctx.project.documents:
+            return OK
+        return Outcome("error", "RF202", f"unknown document: '{ref.target}'")
+    if role == "any":
+        if ref.target.lower() in label_names(ctx) or ref.target in ctx.project.documents:
+            return OK
+        return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
+    if role == "link":
+        problem = link_problem(doc, ref, ctx)
+        if problem is None:
+            return OK
+        path = ref.target.partition("#")[0]
+        return _unresolved(ctx, role, path or ref.target, problem)
+    return OK
+
+
+def _unresolved(ctx: Context, role: str, target: str, message: str) -> Outcome:
+    facts = resolution(ctx)
+    if facts.intersphinx.anywhere("any", target):
+        return OK
+    if could_be_object(ctx, target) and not target.endswith((".md", ".rst")):
+        return Outcome("undecided", message="object")
+    return Outcome("error", "RF203", message)
+
+
+def label_names(ctx: Context) -> set[str]:
+    found = ctx.memo.get("label-names")
+    if found is None:
+        builtin = {n.lower() for n in ctx.table("references")["builtin-labels"]}
+        found = set(label_index(ctx)) | builtin
+        ctx.memo["label-names"] = found
+    assert isinstance(found, set)
+    return found
+
+
+def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
+    """Why a Markdown link inside the project leads nowhere (``None`` when it resolves)."""
+    path, _, anchor = ref.target.partition("#")
+    if not path:
+        if anchor in doc.anchors or anchor.lower() in label_names(ctx):
+            return None
+        return f"'myst' cross-reference target not found: '{anchor}'"
+    docname = join_docname(doc.docname, strip_suffix(path))
+    target = ctx.project.documents.get(docname)
+    if target is None:
+        if not path.endswith((".md", ".rst")) and (
+            path.lower() in label_names(ctx) or _file_exists(ctx, doc, path)
+        ):
+            return None
+        return f"'myst' cross-reference target not found: '{ref.target}'"
+    if anchor and anchor not in target.anchors:
+        return f"local id not found in doc '{docname}': '{anchor}'"
+    return None
+
+
+def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
+    folder = posixpath.dirname(doc.docname)
+    return (ctx.config.docs_root / folder / path).exists()
+
+
+def verdict_counts(ctx: Context) -> dict[str, int]:
+    """How many references are undecided, by reason, over the whole tree (for the summary)."""
+    counts: Counter[str] = Counter()
+    for doc in ctx.project.documents.values():
+        for ref in doc.references:
+            outcome = classify(doc, ref, ctx)
+            if outcome.state == "undecided":
+                counts[f"undecided-{outcome.message}"] += 1
+    return dict(counts)
+
+
+def _domain_type(kind: str) -> str:
+    return kind if ":" in kind else f"py:{kind}"
