@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .baseline import apply_baseline, baseline_options
 from .config import Config, load_config
 from .findings import Report, UsageError
 
@@ -130,6 +131,7 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, color: bool |
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options
 @click.option("--no-cache", is_flag=True, help="Parse every page again, ignoring the cache.")
+@baseline_options
 @click.pass_obj
 def check(
     state: AuditState,
@@ -139,6 +141,8 @@ def check(
     fmt: str,
     output: Path | None,
     no_cache: bool,
+    baseline: Path | None,
+    update_baseline: bool,
 ) -> None:
     """Run every offline check. With PATHS, report on those files only (cross-file
     facts still come from the whole tree)."""
@@ -147,7 +151,11 @@ def check(
     report = run(
         paths or None, state.config, _codes(select), _codes(ignore), use_cache=not no_cache
     )
-    raise SystemExit(emit(report, fmt, output, state))
+    note = apply_baseline(report, state.config, baseline, update_baseline)
+    status = emit(report, fmt, output, state)
+    if note:
+        click.echo(note, err=True)
+    raise SystemExit(status)
 
 
 @cli.command(name="list")
@@ -229,6 +237,7 @@ def build(
     type=click.Choice(["check", "style", "links", "build"]),
     help="Leave out a stage.",
 )
+@baseline_options
 @click.pass_obj
 def release(
     state: AuditState,
@@ -237,11 +246,16 @@ def release(
     fmt: str,
     output: Path | None,
     skip: tuple[str, ...],
+    baseline: Path | None,
+    update_baseline: bool,
 ) -> None:
     """Every check this project has (offline checks, style, links, build) in one run."""
     from .release import run_release
 
     report, stages = run_release(state.config, _codes(select), _codes(ignore), set(skip))
+    note = apply_baseline(report, state.config, baseline, update_baseline)
+    if note:
+        stages.append(note)
     status = emit(report, fmt, output, state)
     for line in stages:
         click.echo(line, err=True)
