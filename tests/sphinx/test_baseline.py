@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from docs_audit.cli import main
 
 from .helpers import write_project
