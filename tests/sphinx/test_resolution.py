@@ -103,3 +103,15 @@ def test_undecided_count_is_in_the_text_summary(tmp_path: Path) -> None:
     text = render(report, "text")
     assert "Undecided (not errors): 1 reference to objects" in text
     assert text.splitlines()[-1].startswith("Found 0 errors")
+
+
+def test_link_marked_external_is_a_url_only_with_attrs_inline(tmp_path: Path) -> None:
+    page = {"index.md": "# Home\n\n[tabs](?key=1#tabs){.external} and [x](nowhere)\n"}
+    with_attrs = write_project(
+        tmp_path / "a",
+        "extensions = ['myst_parser']\nmyst_enable_extensions = ['attrs_inline']\n",
+        page,
+    )
+    assert [c[:3] for c in _codes(with_attrs)] == [("RF203", 3, 36)]
+    without = write_project(tmp_path / "b", "extensions = ['myst_parser']\n", page)
+    assert [c[:3] for c in _codes(without)] == [("RF203", 3, 1), ("RF203", 3, 36)]

@@ -131,6 +131,8 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
             return OK
         return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
     if role == "link":
+        if _marked_external(doc, ref, ctx):
+            return OK
         problem = link_problem(doc, ref, ctx)
         if problem is None:
             return OK
@@ -146,6 +148,21 @@ def _unresolved(ctx: Context, role: str, target: str, message: str) -> Outcome:
     if could_be_object(ctx, target) and not target.endswith((".md", ".rst")):
         return Outcome("undecided", message="object")
     return Outcome("error", "RF203", message)
+
+
+def _marked_external(doc: Document, ref: Reference, ctx: Context) -> bool:
+    """``[text](target){.external}``: with MyST's ``attrs_inline`` the link is a plain URL."""
+    if "attrs_inline" not in ctx.project.sphinx.myst_enable_extensions:
+        return False
+    lines = doc.lines
+    if not 0 < ref.line <= len(lines):
+        return False
+    text = "\n".join(lines[ref.line - 1 : ref.line + 2])
+    start = text.find(f"]({ref.target})", max(ref.column - 1, 0))
+    if start < 0:
+        return False
+    after = text[start + len(ref.target) + 3 :]
+    return after.startswith("{") and ".external" in after[: after.find("}") + 1]
 
 
 def label_names(ctx: Context) -> set[str]:
