@@ -230,3 +230,21 @@ def test_project_without_conf_py_reads_md_and_rst(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n')
     project = load_project(load_config(cwd=tmp_path), use_cache=False)
     assert sorted(project.documents) == ["a", "b"]
+
+
+def test_unread_setting_is_one_info_finding_at_its_line(tmp_path: Path) -> None:
+    from docs_audit.api import run
+
+    from .helpers import write_project
+
+    root = write_project(
+        tmp_path,
+        "import os\nextensions = ['myst_parser']\nroot_doc = os.environ.get('R', 'index')\n",
+        {"index.md": "# Home\n"},
+    )
+    report = run(None, load_config(cwd=root), select=["SX"], use_cache=False)
+    assert [(f.path, f.line, f.code, f.severity.value) for f in report.findings] == [
+        ("docs/conf.py", 3, "SX001", "info")
+    ]
+    assert "'root_doc' at line 3" in report.findings[0].message
+    assert report.errors == 0
