@@ -120,3 +120,19 @@ def test_loopback_is_refused_unless_allowed(tmp_path: Path) -> None:
         assert results[0].status == "failed"
         assert "not fetched" in results[0].error
         assert web.requests == []
+
+
+def test_links_command_also_fetches_the_inventories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docs_audit.cli import main
+
+    with serve({"/py/objects.inv": make_inventory(OBJECTS)}) as web:
+        root = _project(tmp_path, web.base)
+        status = main(["--config", str(root / "pyproject.toml"), "links", "--no-progress"])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "intersphinx: 1 inventories fetched, 0 cached, 1 failed (gone: HTTP 404)" in err
+    config = load_config(cwd=root)
+    verdict = Resolver(config, load_sphinx_conf(config)).resolve("ref", "python:tut-intro")
+    assert verdict is not None and verdict.state == "found"

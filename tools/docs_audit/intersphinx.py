@@ -25,10 +25,14 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .config import Config
 from .sphinxconf import Inventory, SphinxConf
+
+if TYPE_CHECKING:
+    from .links.config import LinkSettings
 
 #: Largest inventory read (Python's own is about 140 kB compressed).
 MAX_BYTES = 32 * 1024 * 1024
@@ -187,12 +191,16 @@ class FetchResult:
 
 
 def fetch_inventories(
-    config: Config, conf: SphinxConf, now: float | None = None, force: bool = False
+    config: Config,
+    conf: SphinxConf,
+    now: float | None = None,
+    force: bool = False,
+    settings: LinkSettings | None = None,
 ) -> list[FetchResult]:
     """Fetch every inventory whose cached copy is missing or older than the link TTL."""
     from .links.config import settings_from
 
-    settings = settings_from(config)
+    settings = settings or settings_from(config)
     table = config.table("links")
     ttl = float(table["cache-ttl"])
     moment = time.time() if now is None else now
@@ -219,6 +227,21 @@ def fetch_inventories(
             else:
                 results[inventory] = FetchResult(inventory, "failed", 0, outcome)
     return [results[inventory] for inventory in conf.intersphinx]
+
+
+def refresh_summary(
+    config: Config, conf: SphinxConf, settings: LinkSettings | None = None
+) -> str | None:
+    """Fetch what is due and say so in one line (``None`` without intersphinx)."""
+    if not conf.intersphinx:
+        return None
+    results = fetch_inventories(config, conf, settings=settings)
+    counts = {state: sum(r.status == state for r in results) for state in ("fetched", "cached")}
+    failed = [f"{r.inventory.prefix or r.inventory.url}: {r.error}" for r in results if r.error]
+    line = f"intersphinx: {counts['fetched']} inventories fetched, {counts['cached']} cached"
+    if failed:
+        line += f", {len(failed)} failed ({'; '.join(failed)}); references into them stay undecided"
+    return line
 
 
 async def _fetch_all(

@@ -116,6 +116,12 @@ def links(
         f"{report.requests} requests in {report.elapsed:.1f} s",
         err=True,
     )
+    from ..intersphinx import refresh_summary
+
+    # The intersphinx inventories ride along, so `check` can resolve those references offline.
+    inventories = refresh_summary(config, project.sphinx, settings)
+    if inventories:
+        click.echo(inventories, err=True)
     raise SystemExit(status)
 
 
