@@ -151,8 +151,12 @@ def test_list_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert {"VL701", "LK801", "LK809"} <= set(codes)  # engines' rules are listed too
     status, out, _ = run_cli(tmp_path, "explain", "missing-page-label", capsys=capsys)
     assert status == 0 and out.startswith("LB101 missing-page-label") and "(installation)=" in out
+    assert "Off by default (a house rule)" in out and "--extend-select LB101" in out
+    assert "<!-- docs-audit: ignore LB101 -->" in out and "per-file-ignores" in out
+    status, out, _ = run_cli(tmp_path, "explain", "RF201", capsys=capsys)
+    assert status == 0 and "On by default" in out and 'ignore = ["RF201"]' in out
     status, _, err = run_cli(tmp_path, "explain", "XX999", capsys=capsys)
-    assert status == 2 and "no rule 'XX999'" in err
+    assert status == 2 and "unknown rule code or name 'XX999'" in err
 
 
 def test_every_rule_is_documented(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,6 +203,7 @@ def test_build_without_conf_py_is_a_usage_error(
         '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
     )
     (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     status, _, err = run_cli(tmp_path, "build", capsys=capsys)
     assert status == 2 and "no conf.py" in err
 
@@ -237,7 +242,7 @@ def test_style_findings_honour_inline_suppressions_and_ignore(
 ) -> None:
     page = "(home)=\n# Home\n\nYou simply run it.\n\n<!-- docs-audit: ignore VL701 -->\nYou simply stop it.\n"
     root = _style_project(tmp_path, '[tool.docs-audit]\ndocs-root = "docs"\n', page)
-    status, out, _ = run_cli(root, "style", "--output", "json", capsys=capsys)
+    status, out, _ = run_cli(root, "style", "--format", "json", capsys=capsys)
     data = json.loads(out)
     assert status == 1
     assert [(f["line"], f["code"]) for f in data["findings"]] == [(4, "VL701")]
@@ -245,7 +250,7 @@ def test_style_findings_honour_inline_suppressions_and_ignore(
     (root / "pyproject.toml").write_text(
         '[tool.docs-audit]\ndocs-root = "docs"\nignore = ["VL"]\n', encoding="utf-8"
     )
-    status, out, _ = run_cli(root, "style", "--output", "json", capsys=capsys)
+    status, out, _ = run_cli(root, "style", "--format", "json", capsys=capsys)
     assert status == 0 and json.loads(out)["findings"] == []
 
 

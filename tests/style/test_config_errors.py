@@ -37,7 +37,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def test_clean_configuration_reports_the_alert(project: Path) -> None:
-    code, out = _run("--output", "line", "--engine", "builtin")
+    code, out = _run("--format", "line", "--engine", "builtin")
     assert out == "docs/index.md:3:6:T.Word:Remove simply.\n"
     assert code == 0  # existence rules default to level warning
 

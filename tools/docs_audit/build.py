@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import Config, Field
 from .findings import Finding, UsageError
-from .project import project_relpath
+from .paths import project_relpath
 from .registry import Rule, Violation, external_rule
 
 SCHEMA = {

@@ -26,6 +26,7 @@ from .pagecache import (
     restore,
     write_page_cache,
 )
+from .paths import project_relpath as project_relpath  # re-exported for callers above
 from .sources import decode_source, os_problem, read_source
 from .sphinxconf import SphinxConf, load_sphinx_conf
 
@@ -44,6 +45,8 @@ class Project:
     cache_entries: dict[str, CachedPage] = field(default_factory=dict)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
+    #: Pages (docs-root relative) left out by an ``exclude`` glob, for the summary.
+    excluded: list[str] = field(default_factory=list)
 
     def save_cache(self) -> None:
         """Write the cache once, at the end of a run, if anything in it changed."""
@@ -64,17 +67,10 @@ class Project:
         return set(self.documents)
 
 
-def project_relpath(config: Config, path: Path) -> str:
-    """``path`` relative to the project root, POSIX style (absolute if outside)."""
-    try:
-        return path.absolute().relative_to(config.root.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
-
-
 def discover(
     config: Config,
     unreadable: dict[str, Problem] | None = None,
+    excluded_pages: list[str] | None = None,
     sphinx: SphinxConf | None = None,
 ) -> list[str]:
     """Every source page below the docs root (paths relative to it, POSIX), minus excluded
@@ -83,6 +79,8 @@ def discover(
     loop cannot trap the walk.
     A folder that cannot be listed is recorded in ``unreadable`` (keyed by its path
     relative to the docs root, with a trailing slash) instead of being skipped silently.
+    Pages an ``exclude`` glob names one by one go to ``excluded_pages`` (pruned folders
+    are not walked, so their pages are not counted).
     """
     root = str(config.docs_root)
     excluded = list(config["exclude"])
@@ -109,6 +107,8 @@ def discover(
             relative = _join(relative_folder, name)
             if not _excluded(relative, excluded) and not (conf and conf.excluded(relative)):
                 found.append(relative)
+            elif excluded_pages is not None:
+                excluded_pages.append(relative)
     return found
 
 
@@ -143,7 +143,7 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     prefix = project_relpath(config, config.docs_root)
     prefix = "" if prefix == "." else prefix + "/"
     unlisted: dict[str, Problem] = {}
-    pages = discover(config, unlisted, sphinx)
+    pages = discover(config, unlisted, project.excluded, sphinx)
     project.unreadable.update({prefix + folder: problem for folder, problem in unlisted.items()})
     changed = False
     for relative in pages:

@@ -29,12 +29,16 @@ def summary(report: Report) -> str:
     if report.suppressed:
         parts.append(f"{len(report.suppressed)} suppressed")
     files = report.files_checked
-    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}."
+    skipped = ""
+    if report.files_skipped:
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.files_skipped.items()))
+        skipped = f" ({sum(report.files_skipped.values())} skipped: {reasons})"
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}{skipped}."
 
 
 def undecided(report: Report) -> str | None:
     """References that cannot be decided offline (autodoc objects, uncached inventories)."""
-    counts = report.stats.get("references", {})
+    counts = report.stats.get("check", {})
     objects, inventories = counts.get("undecided-object", 0), counts.get("undecided-intersphinx", 0)
     if not objects and not inventories:
         return None
