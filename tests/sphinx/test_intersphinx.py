@@ -48,7 +48,7 @@ def test_parse_inventory_rejects_other_bytes() -> None:
 
 def _project(tmp_path: Path, base: str, ttl: int = 3600) -> Path:
     conf = (
-        "extensions = ['sphinx.ext.intersphinx']\n"
+        "extensions = ['myst_parser', 'sphinx.ext.intersphinx']\n"
         f"intersphinx_mapping = {{'python': ('{base}/py/', None),"
         f" 'gone': ('{base}/gone/', None)}}\n"
     )

@@ -55,14 +55,14 @@ def test_intersphinx_references_resolve_offline_from_the_cache(tmp_path: Path) -
         # Before any inventory is cached: undecided, never an error.
         before = run(None, config, select=["RF"], use_cache=False)
         assert before.findings == []
-        assert before.stats["references"] == {"undecided-intersphinx": 4}
+        assert before.stats["check"] == {"undecided-intersphinx": 4}
         fetch_inventories(config, load_sphinx_conf(config))
     after = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
     assert [(f.code, f.line, f.column) for f in after.findings] == [("RF207", 3, 26)]
     assert "python" in after.findings[0].message
     assert "no-such-label" in after.findings[0].message
     # 'other' has no inventory (404): its reference stays undecided.
-    assert after.stats["references"] == {"undecided-intersphinx": 1}
+    assert after.stats["check"] == {"undecided-intersphinx": 1}
 
 
 def test_unprefixed_label_found_in_a_cached_inventory_is_fine(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_object_names_are_undecided_with_autodoc_and_errors_without(tmp_path: Pa
     )
     report = run(None, load_config(cwd=with_autodoc), select=["RF"], use_cache=False)
     assert report.findings == []
-    assert report.stats["references"] == {"undecided-object": 2}
+    assert report.stats["check"] == {"undecided-object": 2}
     plain = write_project(tmp_path / "b", "extensions = ['myst_parser']\n", page)
     assert [c[0] for c in _codes(plain)] == ["RF203", "RF203"]
 
