@@ -107,7 +107,7 @@ def test_python_without_sphinx_is_a_usage_error(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False, env=env,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
-    assert "Sphinx is not installed" in done.stdout
+    assert "Sphinx is not installed (pip install sphinx)" in done.stdout
 
 
 def test_continuation_lines_join_the_warning_before_them(tmp_path: Path) -> None:

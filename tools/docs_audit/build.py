@@ -96,10 +96,8 @@ def sphinx_command(config: Config) -> list[str]:
             )
         return [found]
     if importlib.util.find_spec("sphinx") is None:
-        raise UsageError(
-            "Sphinx is not installed in docs-audit's environment; install it, or set "
-            "[tool.docs-audit.build] sphinx-build to the project's own sphinx-build"
-        )
+        # [tool.docs-audit.build] sphinx-build names the project's own instead.
+        raise UsageError("Sphinx is not installed (pip install sphinx)")
     return [sys.executable, "-m", "sphinx"]
 
 
