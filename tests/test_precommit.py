@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # pre-commit builds a hook environment: slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 
