@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from .config import Config
 from .document import Document
+from .sphinxconf import SphinxConf
 
 
 class Pages(Protocol):
@@ -17,6 +18,10 @@ class Pages(Protocol):
 
     @property
     def documents(self) -> dict[str, Document]: ...
+
+    #: What conf.py says (suffixes, root_doc, intersphinx_mapping, nitpick_ignore...).
+    @property
+    def sphinx(self) -> SphinxConf: ...
 
 
 @dataclass
