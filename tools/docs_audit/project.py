@@ -26,6 +26,7 @@ from .pagecache import (
     restore,
     write_page_cache,
 )
+from .parsing.settings import ParseSettings
 from .sources import decode_source, os_problem, read_source
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
@@ -39,13 +40,17 @@ class Project:
     unreadable: dict[str, Problem] = field(default_factory=dict)
     #: What the cache holds for each file, so results computed later can be saved.
     cache_entries: dict[str, CachedPage] = field(default_factory=dict)
+    #: What the parsers were told of conf.py (part of the page cache's key).
+    parse_settings: ParseSettings = field(default_factory=ParseSettings)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
 
     def save_cache(self) -> None:
         """Write the cache once, at the end of a run, if anything in it changed."""
         if self.cache_stale and self.cache_entries:
-            write_page_cache(self.config.cache_dir, _key(self.config), self.cache_entries)
+            write_page_cache(
+                self.config.cache_dir, _key(self.config, self.parse_settings), self.cache_entries
+            )
             self.cache_stale = False
 
     @property
@@ -110,9 +115,20 @@ def _excluded(relative: str, patterns: Iterable[str]) -> bool:
     )
 
 
+def parse_settings(config: Config) -> ParseSettings:
+    """What the parsers are told of the project's Sphinx configuration.
+
+    Until conf.py is read, every heading level keeps its anchor, as before settings
+    existed; reading conf.py replaces this with its values.
+    """
+    return ParseSettings(heading_anchors=6)
+
+
 def load_project(config: Config, use_cache: bool = True) -> Project:
-    project = Project(config)
-    cache = read_page_cache(config.cache_dir, _key(config)) if use_cache else PageCache({})
+    settings = parse_settings(config)
+    project = Project(config, parse_settings=settings)
+    key = _key(config, settings)
+    cache = read_page_cache(config.cache_dir, key) if use_cache else PageCache({})
     if cache.warning:
         cache_file = project_relpath(config, config.cache_dir / CACHE_NAME)
         project.unreadable[cache_file] = Problem("DA010", 1, 1, cache.warning)
@@ -132,11 +148,12 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         cached = cache.entries.get(relpath)
         docname = os.path.splitext(relative)[0]
         if cached is None or cached.digest != digest:
-            cached = CachedPage(digest, parse_source(data, relpath, docname))
+            cached = CachedPage(digest, parse_source(data, relpath, docname, settings))
             changed = True
             result = cached.result
         else:
-            result = restore(cached, data.decode("utf-8-sig"), _reparse(data, relpath, docname))
+            reparse = _reparse(data, relpath, docname, settings)
+            result = restore(cached, data.decode("utf-8-sig"), reparse)
         project.cache_entries[relpath] = cached
         if isinstance(result, Document):
             project.documents[result.docname] = result
@@ -148,12 +165,15 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     return project
 
 
-def _reparse(data: bytes, relpath: str, docname: str) -> Callable[[], Document | Problem]:
-    return lambda: parse_source(data, relpath, docname)
+def _reparse(
+    data: bytes, relpath: str, docname: str, settings: ParseSettings
+) -> Callable[[], Document | Problem]:
+    return lambda: parse_source(data, relpath, docname, settings)
 
 
-def _key(config: Config) -> dict[str, str]:
-    return cache_key(config.docs_root)
+def _key(config: Config, settings: ParseSettings) -> dict[str, str]:
+    # The same page parses differently under other settings.
+    return cache_key(config.docs_root, settings.key())
 
 
 def _project_root(config: Config) -> Path:
@@ -166,23 +186,28 @@ def _max_bytes(config: Config) -> int:
     return int(float(config["max-file-size"]) * 1_000_000)
 
 
-def parse_source(data: bytes, relpath: str, docname: str) -> Document | Problem:
+def parse_source(
+    data: bytes, relpath: str, docname: str, settings: ParseSettings | None = None
+) -> Document | Problem:
     text = decode_source(data)
     if isinstance(text, Problem):
         return text
     try:
-        return parse_text(relpath, docname, text, SUFFIXES[os.path.splitext(relpath)[1]])
+        kind = SUFFIXES[os.path.splitext(relpath)[1]]
+        return parse_text(relpath, docname, text, kind, settings or ParseSettings())
     except RecursionError:
         return Problem(
             "DA005", 1, 1, "markup nested too deeply to parse; flatten the nesting of this page"
         )
 
 
-def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:
+def parse_text(
+    relpath: str, docname: str, text: str, kind: str, settings: ParseSettings | None = None
+) -> Document:
     if kind == "md":
         from .parsing.myst import parse_myst
 
-        return parse_myst(relpath, docname, text)
+        return parse_myst(relpath, docname, text, settings or ParseSettings())
     from .parsing.rst import parse_rst
 
-    return parse_rst(relpath, docname, text)
+    return parse_rst(relpath, docname, text, settings or ParseSettings())

@@ -240,8 +240,34 @@ def first_line_of(exc: Exception) -> str:
 
 # ------------------------------------------------------------------ roles
 
-#: Cross-reference roles whose target names a label or a document of the project.
-XREF_ROLES = frozenset({"ref", "doc", "any", "numref", "std:ref", "std:doc"})
+#: Roles of Sphinx's standard domain that cross-reference (``std:`` may be written).
+STD_REFERENCE_ROLES = frozenset(
+    {"ref", "doc", "any", "numref", "term", "envvar", "option", "keyword", "token"}
+)
+#: Roles of the default (Python) domain, written without ``py:``.
+PYTHON_ROLES = frozenset(
+    {"class", "func", "meth", "attr", "exc", "data", "obj", "mod", "const", "type"}
+)
+#: Domains whose roles are object references (``py:class``, ``c:func``, ``js:meth``...).
+DOMAINS = frozenset({"py", "c", "cpp", "js", "rst", "math", "std"})
+#: Roles whose target is a file to download (kept with images, not as references).
+DOWNLOAD_ROLES = frozenset({"download"})
+
+
+def reference_kind(role: str) -> str | None:
+    """The :attr:`Reference.kind <docs_audit.document.Reference.kind>` a role gives, or
+    ``None`` for a role that references nothing (``code``, ``abbr``, ``math``, badges...).
+    """
+    name = role.lower()
+    if name.startswith("std:"):
+        name = name[4:]
+    if name in STD_REFERENCE_ROLES or name in PYTHON_ROLES:
+        return name
+    domain, _, rest = name.partition(":")
+    if rest and (domain in DOMAINS or domain == "external" or domain.startswith("external+")):
+        return name
+    return None
+
 
 _TITLE_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 
@@ -252,3 +278,29 @@ def title_and_target(text: str) -> tuple[str | None, str]:
     if match is None:
         return None, text.strip()
     return match.group("title"), match.group("target").strip()
+
+
+# ------------------------------------------------------------------ glossaries
+
+
+def glossary_terms(lines: list[str]) -> list[tuple[str, int, int]]:
+    """``(term, index, column)`` of each term of a ``glossary`` body, as Sphinx reads it.
+
+    A term is an unindented line; lines right after it without a blank between are more
+    terms of the same entry; indented lines are the definition. ``term : key`` gives
+    an index key after `` : ``. ``index`` is 0-based in ``lines``, ``column`` 1-based.
+    """
+    terms: list[tuple[str, int, int]] = []
+    base: int | None = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip())
+        base = indent if base is None else base
+        if indent > base or stripped.startswith(".."):
+            continue
+        term = stripped.split(" : ")[0].strip()
+        if term:
+            terms.append((term, index, indent + 1))
+    return terms
