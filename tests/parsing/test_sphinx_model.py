@@ -199,9 +199,7 @@ def test_every_reference_role_at_its_own_place_with_its_domain() -> None:
 
 def test_rst_default_role_makes_single_backticks_references() -> None:
     text = "Text `sys.version_info` here.\n"
-    assert refs(rst(text, ParseSettings(default_role="any"))) == [
-        ("any", "sys.version_info", 1, 6)
-    ]
+    assert refs(rst(text, ParseSettings(default_role="any"))) == [("any", "sys.version_info", 1, 6)]
     assert refs(rst(text)) == []
     assert refs(rst(text, ParseSettings(default_role="code"))) == []
 
