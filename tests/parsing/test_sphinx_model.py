@@ -361,3 +361,36 @@ def test_settings_are_plain_values_and_keyed() -> None:
     b = ParseSettings(3, frozenset({"colon_fence", "deflist"}), "any", (".rst", ".md"))
     assert a == b and a.key() == b.key()
     assert a.key() != ParseSettings().key()
+
+
+def test_domain_object_directives_describe_objects_and_hold_prose() -> None:
+    page = rst(
+        """\
+        .. envvar:: FLASK_ENV
+
+           Set it, see :ref:`config`.
+
+        .. py:data:: SECRET_KEY
+
+           A :class:`datetime.timedelta`.
+
+        .. function:: make(a, b)
+        """
+    )
+    assert [(o.kind, o.name, o.line, o.column) for o in page.objects] == [
+        ("envvar", "FLASK_ENV", 1, 13),
+        ("py:data", "SECRET_KEY", 5, 14),
+        ("py:function", "make", 9, 15),
+    ]
+    assert refs(page) == [("ref", "config", 3, 16), ("class", "datetime.timedelta", 7, 6)]
+    myst = md(
+        """\
+        ```{envvar} HOME
+        The home, see {ref}`x`.
+        ```
+        """
+    )
+    assert [(o.kind, o.name, o.line, o.column) for o in myst.objects] == [
+        ("envvar", "HOME", 1, 13)
+    ]
+    assert refs(myst) == [("ref", "x", 2, 15)]

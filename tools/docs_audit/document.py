@@ -47,6 +47,20 @@ class Term:
 
 
 @dataclass(frozen=True)
+class DescribedObject:
+    """An object a domain directive describes (``.. envvar:: HOME``, ``.. py:function::``).
+
+    ``kind`` carries the domain (``envvar``, ``option``, ``py:function``, ``c:macro``);
+    ``name`` is the argument's object name (without a signature's parameters).
+    """
+
+    kind: str
+    name: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
 class FileReference:
     """A file the page pulls in or shows, by the path written in the source.
 
@@ -188,6 +202,8 @@ class Document:
     toctrees: list[Toctree] = field(default_factory=list)
     #: Glossary terms the page defines.
     terms: list[Term] = field(default_factory=list)
+    #: Objects the page's domain directives describe (envvars, options, Python objects).
+    objects: list[DescribedObject] = field(default_factory=list)
     #: Included files, images, figures and downloads, as written.
     files: list[FileReference] = field(default_factory=list)
     orphan: bool = False

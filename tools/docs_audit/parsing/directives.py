@@ -34,6 +34,9 @@ class Kind(Enum):
     MATH = "math"
     #: Bodies whose meaning lives in code (autodoc): not prose the page wrote.
     OPAQUE = "opaque"
+    #: A domain object's description (``py:function``, ``envvar``...): the argument
+    #: names the object, the body is prose.
+    OBJECT = "object"
     #: A name the table does not know.
     UNKNOWN = "unknown"
 
@@ -115,16 +118,59 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
     Kind.RAW: ("raw",),
     Kind.MATH: ("math",),
     Kind.OPAQUE: ("autoclass", "automodule", "autofunction"),
+    # Objects of the default (Python) and standard domains, written without a domain.
+    Kind.OBJECT: (
+        "function",
+        "data",
+        "class",
+        "exception",
+        "method",
+        "classmethod",
+        "staticmethod",
+        "attribute",
+        "property",
+        "decorator",
+        "decoratormethod",
+        "module",
+        "currentmodule",
+        "envvar",
+        "option",
+        "cmdoption",
+        "describe",
+        "object",
+        "confval",
+    ),
 }
 
 _KINDS: dict[str, Kind] = {name: kind for kind, names in _NAMES.items() for name in names}
 
 #: Kinds whose body is read as markup of the page (an unknown name is decided per format).
-BODY_IS_PROSE = frozenset({Kind.PROSE, Kind.FIGURE})
+BODY_IS_PROSE = frozenset({Kind.PROSE, Kind.FIGURE, Kind.OBJECT})
+#: Domains whose directives describe objects (``py:function``, ``c:macro``...).
+OBJECT_DOMAINS = frozenset({"py", "c", "cpp", "js", "rst", "std", "math"})
 
 
 def kind_of(name: str) -> Kind:
-    return _KINDS.get(name.lower(), Kind.UNKNOWN)
+    lowered = name.lower()
+    kind = _KINDS.get(lowered)
+    if kind is not None:
+        return kind
+    domain, _, rest = lowered.partition(":")
+    if rest and domain in OBJECT_DOMAINS:
+        return Kind.OBJECT
+    return Kind.UNKNOWN
+
+
+def object_name(directive: str, argument: str) -> tuple[str, str]:
+    """``(kind, name)`` an object directive defines: ``("envvar", "HOME")``,
+    ``("py:function", "pkg.f")``; the kind carries the domain (``py`` by default)."""
+    lowered = directive.lower().removeprefix("std:")
+    first = argument.split("\n")[0].strip()
+    if lowered in ("envvar", "option", "cmdoption", "describe", "object", "confval"):
+        return lowered, first
+    kind = lowered if ":" in lowered else "py:" + lowered
+    match = re.match(r"[\w.:~*-]+", first)
+    return kind, match.group(0) if match else first
 
 
 def prose_directives() -> frozenset[str]:

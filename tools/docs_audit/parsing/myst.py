@@ -27,6 +27,7 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 
 from ..document import (
     CodeBlock,
+    DescribedObject,
     Document,
     FileReference,
     Heading,
@@ -39,6 +40,7 @@ from ..document import (
     Toctree,
 )
 from .directives import (
+    BODY_IS_PROSE,
     DOWNLOAD_ROLES,
     OPTION_SPECS,
     DirectiveBody,
@@ -46,6 +48,7 @@ from .directives import (
     first_line_of,
     glossary_terms,
     kind_of,
+    object_name,
     reference_kind,
     split_options,
     title_and_target,
@@ -69,7 +72,7 @@ from .urls import (
 _NO_URL_OPTIONS = frozenset({Kind.CODE, Kind.LITERAL, Kind.LITERALINCLUDE, Kind.MATH, Kind.RAW})
 #: Kinds whose body is Markdown of the page. MyST reads an unknown directive's body
 #: too: extension directives (tabs, cards, grids) mostly hold prose.
-_WALKED = frozenset({Kind.PROSE, Kind.FIGURE, Kind.UNKNOWN})
+_WALKED = BODY_IS_PROSE | {Kind.UNKNOWN}
 
 
 @lru_cache(maxsize=8)
@@ -391,6 +394,10 @@ def _directive_targets(
         doc.references.append(
             Reference(ref_kind, target, at, source.column_of(at, target), False, block_line=at)
         )
+    if kind is Kind.OBJECT and argument:
+        object_kind, described = object_name(name, argument)
+        column = source.column_of(line, described)
+        doc.objects.append(DescribedObject(object_kind, described, line, column))
     if name == "glossary":
         body = parts.body.split("\n")
         for term, index, term_column in glossary_terms(body):
@@ -440,6 +447,10 @@ def _read_rst(state: _State, parts: DirectiveBody) -> None:
     doc.terms.extend(
         Term(term.name, term.line + offset, term.column + shift(term.line))
         for term in fragment.terms
+    )
+    doc.objects.extend(
+        DescribedObject(o.kind, o.name, o.line + offset, o.column + shift(o.line))
+        for o in fragment.objects
     )
     doc.files.extend(
         FileReference(f.kind, f.target, f.line + offset, f.column + shift(f.line))

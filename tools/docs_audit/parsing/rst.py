@@ -21,6 +21,7 @@ from docutils.utils import new_document
 
 from ..document import (
     CodeBlock,
+    DescribedObject,
     Document,
     FileReference,
     Heading,
@@ -39,6 +40,7 @@ from .directives import (
     Kind,
     glossary_terms,
     kind_of,
+    object_name,
     reference_kind,
     title_and_target,
 )
@@ -90,6 +92,8 @@ class _Collected:
         self.names: list[tuple[str, int]] = []
         #: (term, page line) of glossary entries.
         self.terms: list[tuple[str, int]] = []
+        #: (kind, name, directive line) of described objects.
+        self.objects: list[tuple[str, str, int]] = []
         #: (kind, target, line, rawtext) of includes and downloads.
         self.files: list[tuple[str, str, int, str]] = []
 
@@ -253,6 +257,16 @@ class _GlossaryDirective(_ProseDirective):
         return [container]
 
 
+class _ObjectDirective(_ProseDirective):
+    """A domain object's description (``py:function``, ``envvar``): its body is prose."""
+
+    def run(self) -> list[nodes.Node]:
+        if self.arguments:
+            kind, name = object_name(self.name, " ".join(self.arguments))
+            _current[-1].objects.append((kind, name, self.lineno))
+        return super().run()
+
+
 class _IncludeDirective(_OpaqueDirective):
     """``include`` / ``literalinclude``: the file is recorded, not read here."""
 
@@ -306,6 +320,9 @@ def _directive_for(name: str) -> type[Directive]:
         return _IncludeDirective
     if name == "glossary":
         return _GlossaryDirective
+    if kind is Kind.OBJECT:
+        # Before docutils' own: Sphinx's ``class`` is Python's, docutils' is rst-class.
+        return _ObjectDirective
     if name in _DIRECTIVES._directive_registry:
         module_name, class_name = _DIRECTIVES._directive_registry[name]
         module = __import__(f"docutils.parsers.rst.directives.{module_name}", fromlist=[class_name])
@@ -367,6 +384,10 @@ def parse_rst(
         ],
         key=lambda label: (label.line, label.column),
     )
+    doc.objects = [
+        DescribedObject(kind, name, line, places.column_of(line, name))
+        for kind, name, line in collected.objects
+    ]
     doc.terms = [Term(term, line, places.column_of(line, term)) for term, line in collected.terms]
     doc.files = sorted(
         [_file(kind, target, line, raw, places) for kind, target, line, raw in collected.files]
