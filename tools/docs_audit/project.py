@@ -26,6 +26,7 @@ from .pagecache import (
     restore,
     write_page_cache,
 )
+from .parsing.settings import ParseSettings
 from .paths import project_relpath as project_relpath  # re-exported for callers above
 from .sources import decode_source, os_problem, read_source
 from .sphinxconf import SphinxConf, load_sphinx_conf
@@ -43,6 +44,8 @@ class Project:
     unreadable: dict[str, Problem] = field(default_factory=dict)
     #: What the cache holds for each file, so results computed later can be saved.
     cache_entries: dict[str, CachedPage] = field(default_factory=dict)
+    #: What the parsers were told of conf.py (part of the page cache's key).
+    parse_settings: ParseSettings = field(default_factory=ParseSettings)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
     #: Pages (docs-root relative) left out by an ``exclude`` glob, for the summary.
@@ -52,7 +55,9 @@ class Project:
         """Write the cache once, at the end of a run, if anything in it changed."""
         if self.cache_stale and self.cache_entries:
             write_page_cache(
-                self.config.cache_dir, _key(self.config, self.sphinx), self.cache_entries
+                self.config.cache_dir,
+                _key(self.config, self.parse_settings, self.sphinx),
+                self.cache_entries,
             )
             self.cache_stale = False
 
@@ -131,11 +136,28 @@ def _excluded(relative: str, patterns: Iterable[str]) -> bool:
     )
 
 
+def parse_settings(sphinx: SphinxConf) -> ParseSettings:
+    """What the parsers are told of the project's Sphinx configuration (conf.py).
+
+    Without a conf.py there is no Sphinx to agree with: every heading level keeps its
+    anchor, so no Markdown link is reported for want of a setting nobody wrote.
+    """
+    if sphinx.path is None:
+        return ParseSettings(heading_anchors=6)
+    return ParseSettings.of(
+        heading_anchors=sphinx.myst_heading_anchors,
+        myst_extensions=sphinx.myst_enable_extensions,
+        default_role=sphinx.default_role,
+        source_suffixes=sphinx.source_suffix,
+    )
+
+
 def load_project(config: Config, use_cache: bool = True) -> Project:
     sphinx = load_sphinx_conf(config)
     conf = sphinx if sphinx.path is not None else None
-    project = Project(config, sphinx)
-    key = _key(config, sphinx)
+    settings = parse_settings(sphinx)
+    project = Project(config, sphinx, parse_settings=settings)
+    key = _key(config, settings, sphinx)
     cache = read_page_cache(config.cache_dir, key) if use_cache else PageCache({})
     if cache.warning:
         cache_file = project_relpath(config, config.cache_dir / CACHE_NAME)
@@ -157,11 +179,11 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         docname = os.path.splitext(relative)[0]
         kind = source_kind(relative, conf) or "rst"
         if cached is None or cached.digest != digest:
-            cached = CachedPage(digest, parse_source(data, relpath, docname, kind))
+            cached = CachedPage(digest, parse_source(data, relpath, docname, settings, kind))
             changed = True
             result = cached.result
         else:
-            reparse = _reparse(data, relpath, docname, kind)
+            reparse = _reparse(data, relpath, docname, settings, kind)
             result = restore(cached, data.decode("utf-8-sig"), reparse)
         project.cache_entries[relpath] = cached
         if isinstance(result, Document):
@@ -175,14 +197,15 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
 
 
 def _reparse(
-    data: bytes, relpath: str, docname: str, kind: str
+    data: bytes, relpath: str, docname: str, settings: ParseSettings, kind: str
 ) -> Callable[[], Document | Problem]:
-    return lambda: parse_source(data, relpath, docname, kind)
+    return lambda: parse_source(data, relpath, docname, settings, kind)
 
 
-def _key(config: Config, sphinx: SphinxConf) -> dict[str, str]:
-    # Which suffix is Markdown decides how a page is parsed, so it is part of the key.
-    return cache_key(config.docs_root, ",".join(sorted(sphinx.markdown_suffixes)))
+def _key(config: Config, settings: ParseSettings, sphinx: SphinxConf) -> dict[str, str]:
+    # The same page parses differently under other settings, or as the other markup.
+    markdown = ",".join(sorted(sphinx.markdown_suffixes))
+    return cache_key(config.docs_root, settings.key() + markdown)
 
 
 def _project_root(config: Config) -> Path:
@@ -196,25 +219,31 @@ def _max_bytes(config: Config) -> int:
 
 
 def parse_source(
-    data: bytes, relpath: str, docname: str, kind: str | None = None
+    data: bytes,
+    relpath: str,
+    docname: str,
+    settings: ParseSettings | None = None,
+    kind: str | None = None,
 ) -> Document | Problem:
     text = decode_source(data)
     if isinstance(text, Problem):
         return text
     try:
-        suffix = os.path.splitext(relpath)[1]
-        return parse_text(relpath, docname, text, kind or SUFFIXES.get(suffix, "rst"))
+        kind = kind or SUFFIXES.get(os.path.splitext(relpath)[1], "rst")
+        return parse_text(relpath, docname, text, kind, settings or ParseSettings())
     except RecursionError:
         return Problem(
             "DA005", 1, 1, "markup nested too deeply to parse; flatten the nesting of this page"
         )
 
 
-def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:
+def parse_text(
+    relpath: str, docname: str, text: str, kind: str, settings: ParseSettings | None = None
+) -> Document:
     if kind == "md":
         from .parsing.myst import parse_myst
 
-        return parse_myst(relpath, docname, text)
+        return parse_myst(relpath, docname, text, settings or ParseSettings())
     from .parsing.rst import parse_rst
 
-    return parse_rst(relpath, docname, text)
+    return parse_rst(relpath, docname, text, settings or ParseSettings())
