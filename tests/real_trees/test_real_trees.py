@@ -18,6 +18,7 @@ longer happens fails the test too, so the list stays true.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -79,13 +80,10 @@ EXCEPTIONS: dict[str, dict[Place, str]] = {
         ("docs/testing.rst", "RF202", 86): "missed: intersphinx 'werkzeug:test', as above",
         ("docs/testing.rst", "RF202", 248): "missed: intersphinx 'click:testing', as above",
         ("docs/config.rst", "RF211", 429): (
-            "missed: :envvar: references are not in the page model yet (parse helper, phase 2)"
+            "missed: an envvar no page describes may be in an intersphinx inventory (click "
+            "documents envvars); none is cached here, so docs-audit holds it undecided"
         ),
-        ("docs/config.rst", "RF211", 466): "missed: :envvar:, as above",
-        ("docs/debugging.rst", "RF209", 30): (
-            "missed: images are not in the page model yet (parse helper, phase 2)"
-        ),
-        ("docs/quickstart.rst", "RF209", 95): "missed: images, as above",
+        ("docs/config.rst", "RF211", 466): "missed: :envvar:, undecided as above",
     },
     "sphinx-design": {},
 }
@@ -146,33 +144,44 @@ def test_python_object_references_are_undecided_never_errors(name: str, tmp_path
     project = load_project(config, use_cache=False)
     ctx = Context(config, project)
     undecided: list[tuple[str, int]] = []
-    errors: list[tuple[str, int, str]] = []
     for doc in project.documents.values():
         for ref in doc.references:
             outcome = classify(doc, ref, ctx)
+            assert not (outcome.state == "error" and outcome.message.startswith("py:")), outcome
             if outcome.state == "undecided":
                 undecided.append((doc.relpath, ref.line))
-            elif outcome.state == "error" and outcome.message.startswith("py:"):
-                errors.append((doc.relpath, ref.line, outcome.message))
     _, objects = _truth(root)
-    assert errors == []
-    unmatched = [
-        record
-        for record in objects
-        if record["line"] is not None
-        and not any(
-            path == record["path"]
-            and int(str(record["line"]))
-            <= line
-            <= paragraph_end(root, path, int(str(record["line"])))
-            for path, line in undecided
-        )
-    ]
-    # Measured: how many of Sphinx's object warnings docs-audit holds as undecided.
-    print(f"{name}: {len(objects) - len(unmatched)}/{len(objects)} object warnings undecided")
-    assert len(unmatched) <= UNMATCHED_OBJECTS[name], unmatched[:5]
+    from_docstrings = 0
+    unmatched: set[Place] = set()
+    for record in objects:
+        path, line = str(record["path"]), int(str(record["line"] or 0))
+        lines = (root / path).read_text(encoding="utf-8").splitlines()
+        if line == 0 or _ADORNMENT.match(lines[line - 1]):
+            # Sphinx places warnings from docstrings autodoc pulled in (not in the tree)
+            # at the section the directive stands in, or nowhere.
+            from_docstrings += 1
+            continue
+        end = paragraph_end(root, path, line)
+        if not any(p == path and line <= at <= end for p, at in undecided):
+            unmatched.add((path, str(record["category"]), line))
+    print(
+        f"{name}: {len(objects) - from_docstrings - len(unmatched)} of "
+        f"{len(objects) - from_docstrings} in-source object warnings held undecided; "
+        f"{from_docstrings} come from docstrings"
+    )
+    assert unmatched == set(OBJECT_EXCEPTIONS[name])
 
 
-#: Object warnings with no undecided reference at their place, until the parser records
-#: every domain role (``{py:class}``, ``:class:``); lowered as the model grows.
-UNMATCHED_OBJECTS = {"attrs": 30, "flask": 310, "sphinx-design": 0}
+_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{3,}\s*$")
+
+#: (path, category, line) -> why no undecided reference stands at an object warning.
+OBJECT_EXCEPTIONS: dict[str, dict[Place, str]] = {
+    "attrs": {},
+    "flask": {
+        ("docs/api.rst", "ref.class", 312): (
+            "the reference sits in the argument of `.. deprecated:: 3.2` (text on the "
+            "directive's next line): the parser does not read directive arguments as prose"
+        ),
+    },
+    "sphinx-design": {},
+}

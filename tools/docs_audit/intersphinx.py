@@ -349,6 +349,9 @@ class Resolver:
             return Verdict("undecided", prefix, f"no cached inventory for '{prefix}'")
         return Verdict("found" if found_in(objects, role, rest) else "missing", prefix)
 
+    def all_cached(self) -> bool:
+        return all(self.objects(prefix) is not None for prefix in self.prefixes)
+
     def anywhere(self, role: str, target: str) -> bool:
         """Whether any cached inventory has ``target`` (Sphinx also tries unprefixed names)."""
         for prefix in self.prefixes:

@@ -15,6 +15,7 @@ from ..document import Document, Reference
 from ..parsing.urls import is_toctree_url
 from ..registry import Violation, page_rule, project_rule
 from ..toc import join_docname, resolve_entry, strip_suffix, toctree_children
+from .files import included_docnames
 from .labels import label_index
 from .resolution import classify
 
@@ -142,11 +143,37 @@ def intersphinx_target_not_found(doc: Document, ctx: Context) -> Iterator[Violat
     yield from _findings(doc, ctx, "RF207")
 
 
+@page_rule("RF210", "term-not-in-glossary", FAMILY)
+def term_not_in_glossary(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """A ``{term}``/``:term:`` names a term no ``glossary`` defines.
+
+    Why: Sphinx renders plain text and warns. Terms match case-insensitively.
+
+    Fix: correct the term, or add it to a glossary.
+    """
+    yield from _findings(doc, ctx, "RF210")
+
+
+@page_rule("RF211", "undefined-envvar", FAMILY)
+def undefined_envvar(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """An ``{envvar}``/``:envvar:`` names an environment variable no ``envvar``
+    directive describes.
+
+    Why: Sphinx (with ``-n``) warns and renders plain text. With intersphinx
+    configured, another project may describe it: then it is decided from the cached
+    inventories, and undecided while none is cached. ``nitpick_ignore`` applies.
+
+    Fix: describe it with ``.. envvar:: NAME``, or correct the name.
+    """
+    yield from _findings(doc, ctx, "RF211")
+
+
 @project_rule("RF204", "not-in-toctree", FAMILY)
 def not_in_toctree(ctx: Context) -> Iterator[Violation]:
     """A page is in no toctree (and is not marked ``:orphan:``).
 
     Why: readers cannot reach it from the navigation; Sphinx builds it but warns.
+    A page another page pulls in with ``include`` is not asked for, as in Sphinx.
 
     Fix: add it to a toctree, or put ``orphan: true`` in its front matter
     (``:orphan:`` at the top of an RST page) if it is reached by links only.
@@ -156,7 +183,7 @@ def not_in_toctree(ctx: Context) -> Iterator[Violation]:
         name for doc in ctx.project.documents.values() for name in toctree_children(doc, docnames)
     }
     root = ctx.table("references")["root-doc"] or ctx.project.sphinx.root_doc
-    for name in sorted(docnames - included - {root}):
+    for name in sorted(docnames - included - included_docnames(ctx) - {root}):
         doc = ctx.project.documents[name]
         if not doc.orphan:
             yield Violation(doc.relpath, 1, 1, "document isn't included in any toctree")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..context import Context
 from ..document import Document, Reference
-from ..intersphinx import Resolver
+from ..intersphinx import Objects, Resolver
 from ..toc import join_docname, strip_suffix
 from .labels import label_index
 
@@ -32,7 +32,7 @@ OBJECT_EXTENSIONS = (
 )
 #: Roles of the standard domain that docs-audit decides from the sources.
 STD_ROLES = frozenset(
-    {"ref", "doc", "numref", "any", "link", "term", "keyword", "envvar", "option"}
+    {"ref", "doc", "numref", "any", "link", "inv", "term", "keyword", "envvar", "option"}
 )
 _OBJECT_NAME = re.compile(r"^[~.]?[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:\(\))?$")
 
@@ -98,6 +98,8 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
     """Resolve ``ref`` as Sphinx would, from the tree, conf.py and cached inventories."""
     facts = resolution(ctx)
     role = role_of(ref)
+    if role == "inv":
+        return _inventory_link(ctx, ref.target)
     verdict = facts.intersphinx.resolve(role, ref.target)
     if verdict is not None:
         if verdict.state == "found":
@@ -130,9 +132,13 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
         if ref.target.lower() in label_names(ctx) or ref.target in ctx.project.documents:
             return OK
         return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
-    if role == "link":
-        if _marked_external(doc, ref, ctx):
+    if role == "term":
+        if ref.target.lower() in term_names(ctx) or facts.intersphinx.anywhere(role, ref.target):
             return OK
+        return Outcome("error", "RF210", f"term not in glossary: {ref.target!r}")
+    if role == "envvar":
+        return _envvar(ctx, ref.target)
+    if role == "link":
         problem = link_problem(doc, ref, ctx)
         if problem is None:
             return OK
@@ -150,19 +156,54 @@ def _unresolved(ctx: Context, role: str, target: str, message: str) -> Outcome:
     return Outcome("error", "RF203", message)
 
 
-def _marked_external(doc: Document, ref: Reference, ctx: Context) -> bool:
-    """``[text](target){.external}``: with MyST's ``attrs_inline`` the link is a plain URL."""
-    if "attrs_inline" not in ctx.project.sphinx.myst_enable_extensions:
-        return False
-    lines = doc.lines
-    if not 0 < ref.line <= len(lines):
-        return False
-    text = "\n".join(lines[ref.line - 1 : ref.line + 2])
-    start = text.find(f"]({ref.target})", max(ref.column - 1, 0))
-    if start < 0:
-        return False
-    after = text[start + len(ref.target) + 3 :]
-    return after.startswith("{") and ".external" in after[: after.find("}") + 1]
+def term_names(ctx: Context) -> set[str]:
+    """Every glossary term of the tree, lowercased (Sphinx matches terms so)."""
+    found = ctx.memo.get("term-names")
+    if found is None:
+        found = {t.name.lower() for d in ctx.project.documents.values() for t in d.terms}
+        ctx.memo["term-names"] = found
+    assert isinstance(found, set)
+    return found
+
+
+def _envvar(ctx: Context, target: str) -> Outcome:
+    # Only -n (nitpicky) makes Sphinx warn here, so nitpick_ignore applies.
+    described = {
+        o.name for d in ctx.project.documents.values() for o in d.objects if o.kind == "envvar"
+    }
+    resolver = resolution(ctx).intersphinx
+    if target in described or ctx.project.sphinx.ignores_nitpick("std:envvar", target):
+        return OK
+    if resolver.anywhere("envvar", target):
+        return OK
+    if resolver.prefixes and not resolver.all_cached():
+        return Outcome("undecided", message="intersphinx")
+    return Outcome("error", "RF211", f"'envvar' reference target not found: {target}")
+
+
+def _inventory_link(ctx: Context, target: str) -> Outcome:
+    """MyST's ``inv:key:domain:type#name`` (``*`` for any inventory, parts optional)."""
+    spec, _, name = target.partition("#")
+    key, _, kind = spec.partition(":")
+    resolver = resolution(ctx).intersphinx
+    keys = list(resolver.prefixes) if key in ("", "*") else [key]
+    if not name or any(k not in resolver.prefixes for k in keys):
+        return Outcome("error", "RF207", f"unknown intersphinx inventory in 'inv:{target}'")
+    loaded = [resolver.objects(k) for k in keys]
+    if any(found_types(objects, kind, name) for objects in loaded if objects is not None):
+        return OK
+    if any(objects is None for objects in loaded):
+        return Outcome("undecided", message="intersphinx")
+    return Outcome("error", "RF207", f"inventory link target not found: 'inv:{target}'")
+
+
+def found_types(objects: Objects, kind: str, name: str) -> bool:
+    if not kind or kind == "*":
+        return objects.has(None, name)
+    domain, _, objtype = kind.partition(":")
+    if not objtype or objtype == "*":
+        return objects.domain_has(domain, name)
+    return objects.has([kind], name)
 
 
 def label_names(ctx: Context) -> set[str]:
