@@ -136,3 +136,24 @@ def test_the_same_places_as_a_real_sphinx_build(tmp_path: Path) -> None:
     ours = Counter((path, code, line) for path, code, line, _ in _findings(root))
     assert theirs.total() == 6
     assert match(ours, theirs, root) == (Counter(), Counter())
+
+
+def test_included_content_counts_where_it_is_included(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\n",
+        {
+            "index.md": "# Home\n\n```{toctree}\nother\n```\n\n"
+            "```{include} ../README.md\n:start-after: <!-- start -->\n```\n",
+            "other.md": "# Other\n\nSee {ref}`readme-label` and {term}`Gizmo`.\n",
+        },
+    )
+    (root / "README.md").write_text(
+        "# Project\n\nBefore the marker {ref}`not-taken`.\n\n<!-- start -->\n\n"
+        "(readme-label)=\n## Usage\n\nA {ref}`missing-in-readme` reference.\n\n"
+        "```{glossary}\nGizmo\n  A thing.\n```\n",
+        encoding="utf-8",
+    )
+    # The label and term the README defines are targets; its broken reference is
+    # reported at the README's own line; the part before the marker is not read.
+    assert _findings(root) == [("README.md", "RF201", 10, 3)]

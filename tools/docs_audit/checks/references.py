@@ -17,7 +17,7 @@ from ..registry import Violation, page_rule, project_rule
 from ..toc import join_docname, resolve_entry, strip_suffix, toctree_children
 from .files import included_docnames
 from .labels import label_index
-from .resolution import classify
+from .resolution import classify, references_of
 
 FAMILY = "references"
 
@@ -42,11 +42,12 @@ def _position(ref: Reference) -> tuple[int, int]:
 
 
 def _findings(doc: Document, ctx: Context, code: str) -> Iterator[Violation]:
-    for ref in doc.references:
+    # Included content resolves in the page's context; Sphinx reports it where written.
+    for where, ref in references_of(doc, ctx):
         outcome = classify(doc, ref, ctx)
         if outcome.state == "error" and outcome.code == code:
             line, column = _position(ref)
-            yield Violation(doc.relpath, line, column, outcome.message)
+            yield Violation(where.relpath, line, column, outcome.message)
 
 
 @page_rule("RF201", "undefined-label", FAMILY)

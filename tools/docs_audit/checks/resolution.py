@@ -18,6 +18,7 @@ from ..context import Context
 from ..document import Document, Reference
 from ..intersphinx import Objects, Resolver
 from ..toc import join_docname, strip_suffix
+from .included import by_page, included_content
 from .labels import label_index
 
 #: Extensions that document objects Sphinx learns about by importing code.
@@ -160,7 +161,7 @@ def term_names(ctx: Context) -> set[str]:
     """Every glossary term of the tree, lowercased (Sphinx matches terms so)."""
     found = ctx.memo.get("term-names")
     if found is None:
-        found = {t.name.lower() for d in ctx.project.documents.values() for t in d.terms}
+        found = {t.name.lower() for d in _with_included(ctx) for t in d.terms}
         ctx.memo["term-names"] = found
     assert isinstance(found, set)
     return found
@@ -168,9 +169,7 @@ def term_names(ctx: Context) -> set[str]:
 
 def _envvar(ctx: Context, target: str) -> Outcome:
     # Only -n (nitpicky) makes Sphinx warn here, so nitpick_ignore applies.
-    described = {
-        o.name for d in ctx.project.documents.values() for o in d.objects if o.kind == "envvar"
-    }
+    described = {o.name for d in _with_included(ctx) for o in d.objects if o.kind == "envvar"}
     resolver = resolution(ctx).intersphinx
     if target in described or ctx.project.sphinx.ignores_nitpick("std:envvar", target):
         return OK
@@ -210,7 +209,10 @@ def label_names(ctx: Context) -> set[str]:
     found = ctx.memo.get("label-names")
     if found is None:
         builtin = {n.lower() for n in ctx.table("references")["builtin-labels"]}
-        found = set(label_index(ctx)) | builtin
+        included = {
+            label.name.lower() for item in included_content(ctx) for label in item.document.labels
+        }
+        found = set(label_index(ctx)) | builtin | included
         ctx.memo["label-names"] = found
     assert isinstance(found, set)
     return found
@@ -241,11 +243,24 @@ def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
     return (ctx.config.docs_root / folder / path).exists()
 
 
+def _with_included(ctx: Context) -> list[Document]:
+    return [*ctx.project.documents.values(), *(i.document for i in included_content(ctx))]
+
+
+def references_of(doc: Document, ctx: Context) -> list[tuple[Document, Reference]]:
+    """The page's references and those of the content it includes: ``(where, ref)``,
+    ``where`` being the page or the included file the reference is written in."""
+    found = [(doc, ref) for ref in doc.references]
+    for included in by_page(ctx, doc):
+        found.extend((included, ref) for ref in included.references)
+    return found
+
+
 def verdict_counts(ctx: Context) -> dict[str, int]:
     """How many references are undecided, by reason, over the whole tree (for the summary)."""
     counts: Counter[str] = Counter()
     for doc in ctx.project.documents.values():
-        for ref in doc.references:
+        for _, ref in references_of(doc, ctx):
             outcome = classify(doc, ref, ctx)
             if outcome.state == "undecided":
                 counts[f"undecided-{outcome.message}"] += 1
