@@ -35,10 +35,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TREES = ("attrs", "flask", "sphinx-design")
 
-
-def trees_dir() -> Path:
-    given = os.environ.get("DOCS_AUDIT_REAL_TREES")
-    return Path(given) if given else REPO.parent / "shared" / "real-trees"
+# The trees are found and copied as the agreement test does (tests/real_trees).
+sys.path.insert(0, str(REPO))
+from tests.real_trees import copy_tree, real_trees_dir  # noqa: E402
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int, int]:
@@ -59,25 +58,14 @@ def setup(venvs: Path, names: list[str]) -> None:
         if not (venv / "bin" / "sphinx-build").exists():
             print(f"creating {venv} ...", flush=True)
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            requirements = trees_dir() / name / "sphinx-version.txt"
+            requirements = real_trees_dir() / name / "sphinx-version.txt"
             subprocess.run(
                 [str(venv / "bin" / "pip"), "install", "-q", "-r", str(requirements)], check=True
             )
 
 
-def prepare(name: str, scratch: Path) -> Path:
-    root = scratch / name
-    shutil.copytree(trees_dir() / name, root)
-    for path in [root, *root.rglob("*")]:
-        path.chmod(path.stat().st_mode | 0o200)
-    pyproject = root / "pyproject.toml"
-    existing = pyproject.read_text(encoding="utf-8") if pyproject.exists() else ""
-    pyproject.write_text(existing + '\n[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8")
-    return root
-
-
 def measure(name: str, venvs: Path, scratch: Path) -> dict[str, float]:
-    root = prepare(name, scratch)
+    root = copy_tree(name, scratch)
     sphinx_build = venvs / name / "bin" / "sphinx-build"
     if not sphinx_build.exists():
         raise SystemExit(f"{sphinx_build} is missing: run with --setup first")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,3 +25,16 @@ def real_tree(name: str) -> Path:
             "repository (or set DOCS_AUDIT_REAL_TREES to its folder)"
         )
     return folder
+
+
+def copy_tree(name: str, destination: Path) -> Path:
+    """A writable copy of a tree (shared/ is read-only) with the minimal configuration a
+    new user writes: ``[tool.docs-audit] docs-root = "docs"``, added to any pyproject."""
+    root = destination / name
+    shutil.copytree(real_tree(name), root)
+    for path in [root, *root.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+    pyproject = root / "pyproject.toml"
+    existing = pyproject.read_text(encoding="utf-8") if pyproject.exists() else ""
+    pyproject.write_text(existing + '\n[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8")
+    return root

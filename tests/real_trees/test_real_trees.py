@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from docs_audit.context import Context
 from docs_audit.findings import Severity
 from docs_audit.project import load_project
 
-from tests.real_trees import real_tree
+from tests.real_trees import copy_tree
 from tests.sphinx.matching import Place, match, paragraph_end
 
 #: Sphinx's warning categories compared, and the docs-audit code each one predicts.
@@ -105,15 +104,7 @@ def _truth(tree: Path) -> tuple[Counter[Place], list[dict[str, object]]]:
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
-    source = real_tree(name)
-    root = tmp_path / name
-    shutil.copytree(source, root)
-    for path in [root, *root.rglob("*")]:
-        path.chmod(path.stat().st_mode | 0o200)
-    pyproject = root / "pyproject.toml"
-    existing = pyproject.read_text(encoding="utf-8") if pyproject.exists() else ""
-    pyproject.write_text(existing + '\n[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8")
-    return root
+    return copy_tree(name, tmp_path)
 
 
 @pytest.mark.parametrize("name", ["attrs", "flask", "sphinx-design"])

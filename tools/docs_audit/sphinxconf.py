@@ -505,29 +505,32 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(item) for item in value)
 
 
-@lru_cache(maxsize=32)
-def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    # Sphinx's own translation (sphinx.util.matching): '**' crosses folders, '*' does not.
-    compiled = []
-    for pattern in patterns:
-        out, index = [], 0
-        while index < len(pattern):
-            char = pattern[index]
-            if pattern.startswith("**", index):
-                out.append(".*")
-                index += 2
+@lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A Sphinx path pattern (``exclude_patterns``, toctree globs) as a regex, translated
+    as Sphinx does (sphinx.util.matching): ``**`` crosses folders, ``*`` and ``?`` do not,
+    ``[...]`` is a class (``[!...]`` negated)."""
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char == "[":
+            end = pattern.find("]", index + 1)
+            if end > index:
+                body = pattern[index + 1 : end]
+                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+                index = end + 1
                 continue
-            if char == "[":
-                end = pattern.find("]", index + 1)
-                if end > index:
-                    body = pattern[index + 1 : end]
-                    out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-                    index = end + 1
-                    continue
-            out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
-            index += 1
-        compiled.append(re.compile("".join(out) + r"\Z"))
-    return tuple(compiled)
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+        index += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(glob_regex(pattern) for pattern in patterns)
 
 
 def _markdown_suffixes(value: Any) -> frozenset[str]:

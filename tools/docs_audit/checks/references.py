@@ -155,8 +155,8 @@ def term_not_in_glossary(doc: Document, ctx: Context) -> Iterator[Violation]:
     yield from _findings(doc, ctx, "RF210")
 
 
-@page_rule("RF211", "undefined-envvar", FAMILY)
-def undefined_envvar(doc: Document, ctx: Context) -> Iterator[Violation]:
+@page_rule("RF211", "envvar-not-described", FAMILY)
+def envvar_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
     """An ``{envvar}``/``:envvar:`` names an environment variable no ``envvar``
     directive describes.
 
