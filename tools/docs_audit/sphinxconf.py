@@ -23,33 +23,37 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Field
+from .config import Config, setting
 from .findings import UsageError
 
-SCHEMA = {
-    "conf-file": Field(
-        "str", "", "conf.py to read, relative to the project root (empty: docs-root/conf.py)."
-    ),
-    "root-doc": Field("str", "", "Sphinx's root_doc (empty: from conf.py, else 'index')."),
-    "source-suffix": Field("list[str]", [], "Source suffixes such as '.md' (empty: from conf.py)."),
-    "exclude-patterns": Field("list[str]", [], "Sphinx exclude_patterns added to conf.py's."),
-    "extensions": Field("list[str]", [], "Sphinx extensions added to conf.py's."),
-    "default-role": Field("str", "", "Sphinx's default_role (empty: from conf.py)."),
-    "myst-heading-anchors": Field(
-        "int", -1, "myst_heading_anchors: heading depth that gets anchors (-1: from conf.py)."
-    ),
-    "myst-enable-extensions": Field("list[str]", [], "myst_enable_extensions added to conf.py's."),
-    "intersphinx-mapping": Field(
-        "dict[str,str]", {}, "Intersphinx prefix to base URL, added to conf.py's mapping."
-    ),
-    "nitpick-ignore": Field(
-        "list[str]", [], "Extra 'type target' pairs never reported (like nitpick_ignore)."
-    ),
-    "execute-conf": Field(
-        "bool", False, "Run conf.py in a subprocess to read computed values (runs its code)."
-    ),
-    "execute-timeout": Field("int", 30, "Seconds conf.py may run when execute-conf is on."),
-}
+
+@dataclass(frozen=True)
+class SphinxTable:
+    """``[tool.docs-audit.sphinx]``: Sphinx settings conf.py computes, set by hand."""
+
+    conf_file: str = setting(
+        "", "conf.py to read, relative to the project root (empty: docs-root/conf.py)."
+    )
+    root_doc: str = setting("", "Sphinx's root_doc (empty: from conf.py, else 'index').")
+    source_suffix: list[str] = setting([], "Source suffixes such as '.md' (empty: from conf.py).")
+    exclude_patterns: list[str] = setting([], "Sphinx exclude_patterns added to conf.py's.")
+    extensions: list[str] = setting([], "Sphinx extensions added to conf.py's.")
+    default_role: str = setting("", "Sphinx's default_role (empty: from conf.py).")
+    myst_heading_anchors: int = setting(
+        -1, "myst_heading_anchors: heading depth that gets anchors (-1: from conf.py).", ge=-1
+    )
+    myst_enable_extensions: list[str] = setting([], "myst_enable_extensions added to conf.py's.")
+    intersphinx_mapping: dict[str, str] = setting(
+        {}, "Intersphinx prefix to base URL, added to conf.py's mapping."
+    )
+    nitpick_ignore: list[str] = setting(
+        [], "Extra 'type target' pairs never reported (like nitpick_ignore)."
+    )
+    execute_conf: bool = setting(
+        False, "Run conf.py in a subprocess to read computed values (runs its code)."
+    )
+    execute_timeout: int = setting(30, "Seconds conf.py may run when execute-conf is on.", gt=0)
+
 
 #: The settings read; every other name in conf.py is looked at only as a helper value.
 SETTINGS = frozenset(

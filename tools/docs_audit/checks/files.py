@@ -86,17 +86,17 @@ def file_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
 
 def included_docnames(ctx: Context) -> set[str]:
     """Pages other pages include: Sphinx does not ask for them in a toctree."""
-    found = ctx.memo.get("included-docnames")
-    if found is None:
-        found = set()
-        root = ctx.config.docs_root.resolve()
-        for doc in ctx.project.documents.values():
-            for reference in doc.files:
-                if reference.kind != "include":
-                    continue
-                path = file_path(ctx, doc, reference.target).resolve()
-                if path.is_relative_to(root):
-                    found.add(path.relative_to(root).with_suffix("").as_posix())
-        ctx.memo["included-docnames"] = found
-    assert isinstance(found, set)
+    return ctx.computed(_included_docnames)
+
+
+def _included_docnames(ctx: Context) -> set[str]:
+    found: set[str] = set()
+    root = ctx.config.docs_root.resolve()
+    for doc in ctx.project.documents.values():
+        for reference in doc.files:
+            if reference.kind != "include":
+                continue
+            path = file_path(ctx, doc, reference.target).resolve()
+            if path.is_relative_to(root):
+                found.add(path.relative_to(root).with_suffix("").as_posix())
     return found

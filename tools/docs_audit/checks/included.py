@@ -33,12 +33,11 @@ class Included:
 
 
 def included_content(ctx: Context) -> list[Included]:
-    found = ctx.memo.get("included-content")
-    if found is None:
-        found = [item for doc in _pages(ctx) for item in _read(ctx, doc)]
-        ctx.memo["included-content"] = found
-    assert isinstance(found, list)
-    return found
+    return ctx.computed(_included_content)
+
+
+def _included_content(ctx: Context) -> list[Included]:
+    return [item for doc in _pages(ctx) for item in _read(ctx, doc)]
 
 
 def by_page(ctx: Context, doc: Document) -> list[Document]:
@@ -78,13 +77,11 @@ def _read(ctx: Context, doc: Document) -> list[Included]:
 
 
 def _page_files(ctx: Context) -> set[Path]:
-    found = ctx.memo.get("page-files")
-    if found is None:
-        root = ctx.config.root
-        found = {(root / d.relpath).resolve() for d in ctx.project.documents.values()}
-        ctx.memo["page-files"] = found
-    assert isinstance(found, set)
-    return found
+    return ctx.computed(_resolved_pages)
+
+
+def _resolved_pages(ctx: Context) -> set[Path]:
+    return {(ctx.config.root / d.relpath).resolve() for d in ctx.project.documents.values()}
 
 
 def _options(doc: Document, reference: FileReference) -> dict[str, str]:

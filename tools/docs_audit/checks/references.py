@@ -8,8 +8,9 @@ toctree at line 1. How each reference resolves lives in :mod:`.resolution`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..config import Field
+from ..config import setting
 from ..context import Context
 from ..document import Document, Reference
 from ..parsing.urls import is_toctree_url
@@ -21,16 +22,19 @@ from .resolution import classify, references_of
 
 FAMILY = "references"
 
-SCHEMA = {
-    "root-doc": Field(
-        "str", "", "The document at the top of the toctree (empty: conf.py's root_doc)."
-    ),
-    "builtin-labels": Field(
-        "list[str]",
+
+@dataclass(frozen=True)
+class ReferencesTable:
+    """``[tool.docs-audit.references]``: what references resolve against."""
+
+    root_doc: str = setting(
+        "", "The document at the top of the toctree (empty: conf.py's root_doc)."
+    )
+    builtin_labels: list[str] = setting(
         ["genindex", "modindex", "search", "py-modindex"],
         "Labels Sphinx always defines.",
-    ),
-}
+    )
+
 
 _TITLED_DIRECTIVES = ("figure", "table", "list-table", "csv-table", "code-block", "literalinclude")
 

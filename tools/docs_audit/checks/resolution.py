@@ -48,16 +48,15 @@ class Resolution:
 
 
 def resolution(ctx: Context) -> Resolution:
-    found = ctx.memo.get("resolution")
-    if found is None:
-        conf = ctx.project.sphinx
-        possible = bool(conf.intersphinx) or any(
-            ext.startswith(OBJECT_EXTENSIONS) for ext in conf.extensions
-        )
-        found = Resolution(Resolver(ctx.config, conf), possible)
-        ctx.memo["resolution"] = found
-    assert isinstance(found, Resolution)
-    return found
+    return ctx.computed(_resolution)
+
+
+def _resolution(ctx: Context) -> Resolution:
+    conf = ctx.project.sphinx
+    possible = bool(conf.intersphinx) or any(
+        ext.startswith(OBJECT_EXTENSIONS) for ext in conf.extensions
+    )
+    return Resolution(Resolver(ctx.config, conf), possible)
 
 
 def role_of(ref: Reference) -> str:
@@ -159,12 +158,11 @@ def _unresolved(ctx: Context, role: str, target: str, message: str) -> Outcome:
 
 def term_names(ctx: Context) -> set[str]:
     """Every glossary term of the tree, lowercased (Sphinx matches terms so)."""
-    found = ctx.memo.get("term-names")
-    if found is None:
-        found = {t.name.lower() for d in _with_included(ctx) for t in d.terms}
-        ctx.memo["term-names"] = found
-    assert isinstance(found, set)
-    return found
+    return ctx.computed(_term_names)
+
+
+def _term_names(ctx: Context) -> set[str]:
+    return {t.name.lower() for d in _with_included(ctx) for t in d.terms}
 
 
 def _envvar(ctx: Context, target: str) -> Outcome:
@@ -206,16 +204,15 @@ def found_types(objects: Objects, kind: str, name: str) -> bool:
 
 
 def label_names(ctx: Context) -> set[str]:
-    found = ctx.memo.get("label-names")
-    if found is None:
-        builtin = {n.lower() for n in ctx.table("references")["builtin-labels"]}
-        included = {
-            label.name.lower() for item in included_content(ctx) for label in item.document.labels
-        }
-        found = set(label_index(ctx)) | builtin | included
-        ctx.memo["label-names"] = found
-    assert isinstance(found, set)
-    return found
+    return ctx.computed(_label_names)
+
+
+def _label_names(ctx: Context) -> set[str]:
+    builtin = {n.lower() for n in ctx.table("references")["builtin-labels"]}
+    included = {
+        label.name.lower() for item in included_content(ctx) for label in item.document.labels
+    }
+    return set(label_index(ctx)) | builtin | included
 
 
 def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..config import SUBTABLES, TABLE, TOP_LEVEL, Config, Field, load_config, subtable_schema
+from ..config import TABLE, Config, describe, load_config
 from ..findings import UsageError
 
 #: Where a Sphinx project usually keeps conf.py, in the order ``init`` looks.
@@ -160,24 +160,21 @@ def _echo_sphinx(config: Config) -> None:
 
 
 def config_rows(config: Config) -> list[dict[str, Any]]:
+    """Every key of the core and of the enabled plugins, from their declarations."""
     rows: list[dict[str, Any]] = []
-
-    def add(table: str, schema: dict[str, Field], values: dict[str, Any]) -> None:
-        for key, spec in schema.items():
-            rows.append(
-                {
-                    "table": table,
-                    "key": key,
-                    "type": spec.kind,
-                    "default": spec.default,
-                    "doc": spec.help,
-                    "value": values.get(key, spec.default),
-                }
-            )
-
-    add(f"tool.{TABLE}", TOP_LEVEL, config.values)
-    for name in SUBTABLES:
-        add(f"tool.{TABLE}.{name}", subtable_schema(name), config.table(name))
+    for key in describe(config.plugins):
+        sub = key.table.removeprefix(TABLE).lstrip(".")
+        values = config.table(sub) if sub else config.values
+        rows.append(
+            {
+                "table": f"tool.{key.table}",
+                "key": key.name,
+                "type": key.type,
+                "default": key.default,
+                "doc": key.doc,
+                "value": values.get(key.name, key.default),
+            }
+        )
     return rows
 
 
