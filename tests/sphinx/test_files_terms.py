@@ -157,3 +157,25 @@ def test_included_content_counts_where_it_is_included(tmp_path: Path) -> None:
     # The label and term the README defines are targets; its broken reference is
     # reported at the README's own line; the part before the marker is not read.
     assert _findings(root) == [("README.md", "RF201", 10, 3)]
+
+
+def test_included_content_is_kept_in_the_page_cache(tmp_path: Path) -> None:
+    from docs_audit.project import load_project
+
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\n",
+        {"index.md": "# Home\n\n```{include} ../README.md\n```\n"},
+    )
+    (root / "README.md").write_text("(readme)=\n## Readme\n", encoding="utf-8")
+    first = load_project(load_config(cwd=root))
+    assert first.cache_stale
+    first.save_cache()
+    second = load_project(load_config(cwd=root))
+    # Nothing was parsed again, and the included content came back from the cache.
+    assert not second.cache_stale
+    assert [label.name for label in second.included["index"][0].labels] == ["readme"]
+    (root / "README.md").write_text("(renamed)=\n## Readme\n", encoding="utf-8")
+    third = load_project(load_config(cwd=root))
+    assert third.cache_stale
+    assert [label.name for label in third.included["index"][0].labels] == ["renamed"]

@@ -24,6 +24,10 @@ class Pages(Protocol):
     @property
     def sphinx(self) -> SphinxConf: ...
 
+    #: Content pages include from files that are not pages, by including docname.
+    @property
+    def included(self) -> dict[str, list[Document]]: ...
+
 
 T = TypeVar("T")
 

@@ -12,10 +12,12 @@ import fnmatch
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .config import Config
 from .document import Document, Problem
+from .included import include_options, include_path, included_part, includes, parse_part
 from .pagecache import (
     CACHE_NAME,
     CachedPage,
@@ -48,6 +50,9 @@ class Project:
     parse_settings: ParseSettings = field(default_factory=ParseSettings)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
+    #: Content included from files that are not pages, by including docname (positions
+    #: are the included file's own; see :mod:`docs_audit.included`).
+    included: dict[str, list[Document]] = field(default_factory=dict)
     #: Pages (docs-root relative) left out by an ``exclude`` glob, for the summary.
     excluded: list[str] = field(default_factory=list)
 
@@ -190,10 +195,60 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
             project.documents[result.docname] = result
         else:
             project.unreadable[relpath] = result
+    changed = _load_included(project, cache, settings) or changed
     project.cache_stale = use_cache and (
         changed or project.cache_entries.keys() != cache.entries.keys()
     )
     return project
+
+
+def _load_included(project: Project, cache: PageCache, settings: ParseSettings) -> bool:
+    """Parse (or take from the cache) what pages include from files that are not pages."""
+    config = project.config
+    pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
+    changed = False
+    for docname in sorted(project.documents):
+        doc = project.documents[docname]
+        for number, reference in enumerate(includes(doc)):
+            path = include_path(config.docs_root, doc, reference.target)
+            resolved = path.resolve()
+            if resolved in pages or not resolved.is_file():
+                continue  # a page is parsed on its own; a missing file is a finding
+            data = read_source(resolved, _project_root(config), _max_bytes(config))
+            text = decode_source(data) if isinstance(data, bytes) else data
+            if isinstance(text, Problem):
+                continue
+            part, offset = included_part(text, include_options(doc, reference))
+            relpath = project_relpath(config, resolved)
+
+            parse = partial(_parse_included, relpath, doc.docname, doc.format, settings)
+            key = f"{doc.relpath}#include-{number}"
+            digest = content_digest(f"{relpath}\n{offset}\n{part}".encode())
+            cached = cache.entries.get(key)
+            if cached is None or cached.digest != digest:
+                cached = CachedPage(digest, parse_part(parse, part, offset))
+                changed = True
+                result = cached.result
+            else:
+                reparse = _included_reparse(parse, part, offset)
+                result = restore(cached, part, reparse)
+            project.cache_entries[key] = cached
+            if isinstance(result, Document):
+                project.included.setdefault(docname, []).append(result)
+    return changed
+
+
+def _parse_included(
+    relpath: str, docname: str, kind: str, settings: ParseSettings, source: str
+) -> Document | Problem:
+    # Included content is read as the including page's markup, in that page's name.
+    return parse_text(relpath, docname, source, kind, settings)
+
+
+def _included_reparse(
+    parse: Callable[[str], Document | Problem], part: str, offset: int
+) -> Callable[[], Document | Problem]:
+    return lambda: parse_part(parse, part, offset)
 
 
 def _reparse(

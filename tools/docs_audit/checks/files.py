@@ -8,12 +8,12 @@ file matches. A page that only includes others is never a problem in itself.
 from __future__ import annotations
 
 import glob
-import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..context import Context
 from ..document import Document, FileReference
+from ..included import include_path
 from ..registry import Violation, page_rule
 
 FAMILY = "references"
@@ -25,10 +25,7 @@ _NOT_FILES = ("data:", "http:", "https:", "ftp:", "mailto:")
 
 def file_path(ctx: Context, doc: Document, target: str) -> Path:
     """Where ``target`` (as written in ``doc``) lies on disk."""
-    path = target.strip()
-    if path.startswith("/"):
-        return ctx.config.docs_root / path.lstrip("/")
-    return ctx.config.docs_root / posixpath.dirname(doc.docname) / path
+    return include_path(ctx.config.docs_root, doc, target)
 
 
 def _exists(path: Path) -> bool:
