@@ -13,6 +13,11 @@ from .helpers import write_project
 PAGE = "# Home\n\n```{toctree}\nother\n```\n\nSee {ref}`missing-one`.\n\nAnd {ref}`missing-two`.\n"
 
 
+def _tree(tmp_path: Path) -> Path:
+    pages = {"index.md": PAGE, "other.md": "# Other\n"}
+    return write_project(tmp_path, "extensions = ['myst_parser']\n", pages)
+
+
 def _check(root: Path, *args: str) -> int:
     return main(["--config", str(root / "pyproject.toml"), "check", "--select", "RF", *args])
 
@@ -20,9 +25,7 @@ def _check(root: Path, *args: str) -> int:
 def test_first_run_records_then_only_new_findings_are_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_project(
-        tmp_path, "extensions = ['myst_parser']\n", {"index.md": PAGE, "other.md": "# Other\n"}
-    )
+    root = _tree(tmp_path)
     baseline = tmp_path / "audit-baseline.json"
     assert _check(root, "--baseline", str(baseline)) == 0
     captured = capsys.readouterr()
@@ -50,9 +53,7 @@ def test_first_run_records_then_only_new_findings_are_reported(
 def test_a_duplicate_of_a_recorded_finding_is_new(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_project(
-        tmp_path, "extensions = ['myst_parser']\n", {"index.md": PAGE, "other.md": "# Other\n"}
-    )
+    root = _tree(tmp_path)
     baseline = tmp_path / "b.json"
     _check(root, "--baseline", str(baseline))
     capsys.readouterr()
@@ -66,9 +67,7 @@ def test_a_duplicate_of_a_recorded_finding_is_new(
 def test_update_baseline_rewrites_and_a_corrupt_file_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_project(
-        tmp_path, "extensions = ['myst_parser']\n", {"index.md": PAGE, "other.md": "# Other\n"}
-    )
+    root = _tree(tmp_path)
     baseline = tmp_path / "b.json"
     baseline.write_text("{broken", encoding="utf-8")
     assert _check(root, "--baseline", str(baseline)) == 2
