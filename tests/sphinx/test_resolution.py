@@ -115,3 +115,21 @@ def test_link_marked_external_is_a_url_only_with_attrs_inline(tmp_path: Path) ->
     assert [c[:3] for c in _codes(with_attrs)] == [("RF203", 3, 36)]
     without = write_project(tmp_path / "b", "extensions = ['myst_parser']\n", page)
     assert [c[:3] for c in _codes(without)] == [("RF203", 3, 1), ("RF203", 3, 36)]
+
+
+def test_sphinx_design_buttons_and_cards_are_references(tmp_path: Path) -> None:
+    page = (
+        "# Home\n\n(home)=\n## Section\n\n"
+        "```{button-ref} home\nBack\n```\n\n"
+        "```{button-ref} nowhere\nLost\n```\n\n"
+        ":::{card} A card\n:link: missing/page\n:link-type: doc\n\nBody\n:::\n\n"
+        ":::{card} An outside card\n:link: https://example.org/\n\nBody\n:::\n"
+    )
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser', 'sphinx_design']\n"
+        "myst_enable_extensions = ['colon_fence']\n",
+        {"index.md": page},
+    )
+    found = [(code, line) for code, line, _, _ in _codes(root)]
+    assert found == [("RF203", 10), ("RF202", 15)]
