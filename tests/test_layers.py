@@ -22,7 +22,7 @@ PACKAGE = Path(docs_audit.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("", "__init__", "findings", "document", "config", "registry", "context", "codec"),
     ("parsing", "toc"),
-    ("project", "pagecache", "sources"),
+    ("project", "pagecache", "sources", "includes"),
     ("checks", "links", "style", "examples", "build", "report"),
     ("api",),
     ("release",),

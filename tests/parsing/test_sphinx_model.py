@@ -390,7 +390,5 @@ def test_domain_object_directives_describe_objects_and_hold_prose() -> None:
         ```
         """
     )
-    assert [(o.kind, o.name, o.line, o.column) for o in myst.objects] == [
-        ("envvar", "HOME", 1, 13)
-    ]
+    assert [(o.kind, o.name, o.line, o.column) for o in myst.objects] == [("envvar", "HOME", 1, 13)]
     assert refs(myst) == [("ref", "x", 2, 15)]

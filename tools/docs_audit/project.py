@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .config import Config
 from .document import Document, Problem
+from .includes import expand_includes
 from .pagecache import (
     CACHE_NAME,
     CachedPage,
@@ -159,8 +160,11 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
             project.documents[result.docname] = result
         else:
             project.unreadable[relpath] = result
+    included = expand_includes(
+        config, project.documents, settings, cache.entries, project.cache_entries
+    )
     project.cache_stale = use_cache and (
-        changed or project.cache_entries.keys() != cache.entries.keys()
+        changed or included or project.cache_entries.keys() != cache.entries.keys()
     )
     return project
 

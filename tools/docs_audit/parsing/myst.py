@@ -386,9 +386,9 @@ def _directive_targets(
         if is_external(argument):
             state.links.append(located(argument, line, source, "image"))
         elif not has_scheme(argument):
-            doc.files.append(
-                FileReference(kind.value, argument, line, source.column_of(line, argument))
-            )
+            options = tuple(parts.options.items()) if kind is Kind.INCLUDE else ()
+            column = source.column_of(line, argument)
+            doc.files.append(FileReference(kind.value, argument, line, column, options))
     for ref_kind, target, place in declared_references(name, argument, parts.options):
         at = parts.option_lines.get(place, line)
         doc.references.append(
@@ -453,7 +453,7 @@ def _read_rst(state: _State, parts: DirectiveBody) -> None:
         for o in fragment.objects
     )
     doc.files.extend(
-        FileReference(f.kind, f.target, f.line + offset, f.column + shift(f.line))
+        FileReference(f.kind, f.target, f.line + offset, f.column + shift(f.line), f.options)
         for f in fragment.files
     )
     doc.code_blocks.extend(

@@ -94,8 +94,8 @@ class _Collected:
         self.terms: list[tuple[str, int]] = []
         #: (kind, name, directive line) of described objects.
         self.objects: list[tuple[str, str, int]] = []
-        #: (kind, target, line, rawtext) of includes and downloads.
-        self.files: list[tuple[str, str, int, str]] = []
+        #: (kind, target, line, rawtext, options) of includes and downloads.
+        self.files: list[tuple[str, str, int, str, tuple[tuple[str, str], ...]]] = []
 
 
 _current: list[_Collected] = []
@@ -132,7 +132,7 @@ def _download_role(
     options: dict[str, Any] | None = None,
     content: list[str] | None = None,
 ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    _current[-1].files.append(("download", title_and_target(text)[1], lineno, rawtext))
+    _current[-1].files.append(("download", title_and_target(text)[1], lineno, rawtext, ()))
     return [nodes.inline(rawtext, text)], []
 
 
@@ -273,8 +273,10 @@ class _IncludeDirective(_OpaqueDirective):
     def run(self) -> list[nodes.Node]:
         _note_directive(self)
         if self.arguments:
-            kind = kind_of(self.name).value
-            _current[-1].files.append((kind, self.arguments[0], self.lineno, self.arguments[0]))
+            kind = kind_of(self.name)
+            options = tuple((k, str(v)) for k, v in self.options.items() if kind is Kind.INCLUDE)
+            target = self.arguments[0]
+            _current[-1].files.append((kind.value, target, self.lineno, target, options))
         return []
 
 
@@ -390,8 +392,7 @@ def parse_rst(
     ]
     doc.terms = [Term(term, line, places.column_of(line, term)) for term, line in collected.terms]
     doc.files = sorted(
-        [_file(kind, target, line, raw, places) for kind, target, line, raw in collected.files]
-        + walk.images,
+        [_file(*entry, places) for entry in collected.files] + walk.images,
         key=lambda file: (file.line, file.column),
     )
     # A Markdown link into an RST page may name its labels, not its section ids.
@@ -558,11 +559,18 @@ def _declared(kind: str, target: str, line: int, places: _Places) -> Reference:
     return Reference(kind, target, at, column, False, at)
 
 
-def _file(kind: str, target: str, line: int, rawtext: str, places: _Places) -> FileReference:
+def _file(
+    kind: str,
+    target: str,
+    line: int,
+    rawtext: str,
+    options: tuple[tuple[str, str], ...],
+    places: _Places,
+) -> FileReference:
     # A role is placed where it is written; an include directive at its argument.
     found = places.find(rawtext.split("\n")[0].rstrip(), line) if rawtext else None
     at, column = found or (line, 1)
-    return FileReference(kind, target, at, column)
+    return FileReference(kind, target, at, column, options)
 
 
 def _named(names: list[tuple[str, int]], places: _Places) -> Iterator[Label]:
