@@ -105,8 +105,10 @@ _DIRECTIVES: Any = directives
 _ROLES: Any = roles
 
 
-def _reference_role(kind: str) -> Callable[..., Any]:
-    """A stand-in for a cross-reference role that records a reference of ``kind``."""
+def _stand_in_role(
+    record: Callable[[str, str, int], None] | None, node: type[nodes.TextElement] = nodes.inline
+) -> Callable[..., Any]:
+    """A role Sphinx defines: ``record(text, rawtext, lineno)`` notes it, ``node`` shows it."""
 
     def role(
         name: str,
@@ -117,35 +119,26 @@ def _reference_role(kind: str) -> Callable[..., Any]:
         options: dict[str, Any] | None = None,
         content: list[str] | None = None,
     ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        _current[-1].references.append((kind, text, rawtext, lineno))
-        return [nodes.inline(rawtext, text)], []
+        if record is not None:
+            record(text, rawtext, lineno)
+        return [node(rawtext, text)], []
 
     return role
 
 
-def _download_role(
-    name: str,
-    rawtext: str,
-    text: str,
-    lineno: int,
-    inliner: Any,
-    options: dict[str, Any] | None = None,
-    content: list[str] | None = None,
-) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+def _reference_role(kind: str) -> Callable[..., Any]:
+    """A cross-reference role that records a reference of ``kind``."""
+    return _stand_in_role(
+        lambda text, raw, line: _current[-1].references.append((kind, text, raw, line))
+    )
+
+
+def _note_download(text: str, rawtext: str, lineno: int) -> None:
     _current[-1].files.append(("download", title_and_target(text)[1], lineno, rawtext, ()))
-    return [nodes.inline(rawtext, text)], []
 
 
-def _generic_role(
-    name: str,
-    rawtext: str,
-    text: str,
-    lineno: int,
-    inliner: Any,
-    options: dict[str, Any] | None = None,
-    content: list[str] | None = None,
-) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    return [nodes.literal(rawtext, text)], []
+_download_role = _stand_in_role(_note_download)
+_generic_role = _stand_in_role(None, nodes.literal)
 
 
 class _AnyOptions(dict[str, Callable[[str | None], Any]]):
