@@ -22,7 +22,7 @@ PACKAGE = Path(docs_audit.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("", "__init__", "findings", "document", "config", "registry", "context", "codec"),
     ("parsing", "toc"),
-    ("project", "pagecache", "sources", "paths", "includes"),
+    ("project", "pagecache", "sources", "paths"),
     ("checks", "links", "style", "examples", "build", "report"),
     ("selection", "engines"),
     ("api",),

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .config import Config
 from .document import Document, Problem
-from .includes import expand_includes
 from .pagecache import (
     CACHE_NAME,
     CachedPage,
@@ -163,11 +162,8 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
             project.documents[result.docname] = result
         else:
             project.unreadable[relpath] = result
-    included = expand_includes(
-        config, project.documents, settings, cache.entries, project.cache_entries
-    )
     project.cache_stale = use_cache and (
-        changed or included or project.cache_entries.keys() != cache.entries.keys()
+        changed or project.cache_entries.keys() != cache.entries.keys()
     )
     return project
 
