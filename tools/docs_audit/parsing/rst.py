@@ -53,6 +53,7 @@ _ROLE_NAME = re.compile(r"(?<![\w`]):(?P<name>[A-Za-z][\w:.+-]*):`")
 _DIRECTIVE_NAME = re.compile(r"^\s*\.\.\s+(?P<name>[A-Za-z][\w:.+-]*)::", re.MULTILINE)
 _LABEL = re.compile(r"^(?P<indent>\s*)\.\.\s+_(?P<name>[^:`]+|`[^`]+`):\s*$")
 _LABEL_START = re.compile(r"^(?P<indent>\s*)\.\.\s+_(?P<rest>\S.*)$")
+_NAME_OPTION = re.compile(r"^\s*:name:\s*(?P<value>\S.*)$")
 _DIRECTIVE_START = re.compile(r"^\s*\.\.\s+(\|[^|]+\|\s+)?[\w:.+-]+::")
 #: Elements whose ``names`` come from somewhere other than a ``:name:`` option.
 _NAMED_OTHERWISE = (
@@ -568,18 +569,26 @@ def _file(
 
 def _named(names: list[tuple[str, int]], places: _Places) -> Iterator[Label]:
     """``:name:`` labels at the option's own line (the element is the directive's)."""
+    if not names:
+        return
+    # One pass over the page: where each ``:name: value`` option stands.
+    written: dict[str, list[int]] = {}
+    for number, text in enumerate(places.lines, start=1):
+        match = _NAME_OPTION.match(text)
+        if match is not None:
+            written.setdefault(match.group("value").strip(), []).append(number)
     for name, near in names:
-        pattern = re.compile(r"^\s*:name:\s*" + re.escape(name) + r"\s*$")
-        numbers = [
-            number
-            for number, text in enumerate(places.lines, start=1)
-            if ":name:" in text and pattern.match(text)
-        ]
+        numbers = written.get(name)
         if not numbers:
             continue
         line = min(numbers, key=lambda number: abs(number - near))
         directive = next(
-            (n for n in range(line, 0, -1) if _DIRECTIVE_START.match(places.lines[n - 1])), line
+            (
+                n
+                for n in range(line, max(0, line - 50), -1)
+                if _DIRECTIVE_START.match(places.lines[n - 1])
+            ),
+            line,
         )
         text = places.lines[line - 1]
         column = text.find(name, text.find(":name:") + len(":name:")) + 1
