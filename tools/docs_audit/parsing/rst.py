@@ -403,7 +403,6 @@ def parse_rst(
     doc.links = page_links(walk.links)
     _apply_transforms(document, parser)
     doc.markup_messages = messages
-    doc.transient["doctree"] = document
     return doc
 
 
