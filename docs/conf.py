@@ -25,6 +25,8 @@ source_suffix = {
     ".md": "markdown",
 }
 root_doc = "index"
+# Every cross-reference must resolve, on Read the Docs as in `docs-audit build` (-n).
+nitpicky = True
 exclude_patterns = ["_build"]
 
 # Anchors for H1-H3 so that Markdown links like page.md#section resolve.
