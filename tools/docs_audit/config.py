@@ -54,14 +54,23 @@ TOP_LEVEL: dict[str, Field] = {
     "exclude": Field(
         "list[str]", ["_build/**", "**/.*/**"], "Globs (relative to docs-root) never read."
     ),
-    "select": Field("list[str]", [], "Codes or prefixes to report (empty: all)."),
-    "ignore": Field("list[str]", [], "Codes or prefixes never reported."),
+    "select": Field(
+        "list[str]", [], "Codes, prefixes or rule names to report (empty: the default rules)."
+    ),
+    "extend-select": Field(
+        "list[str]", [], "Codes, prefixes or rule names reported on top of select (house rules)."
+    ),
+    "preset": Field("str", "default", "'default' (rules Sphinx agrees with) or 'strict' (all)."),
+    "ignore": Field("list[str]", [], "Codes, prefixes or rule names never reported."),
     "per-file-ignores": Field(
         "dict[str,list[str]]", {}, "Glob (relative to the project root) to codes ignored there."
     ),
     "severity": Field("dict[str,str]", {}, "Code or prefix to error, warning or info."),
     "plugins": Field(
         "list[str]", [], "Modules to import that register more rules (for example project checks)."
+    ),
+    "max-file-size": Field(
+        "float", 10, "Largest page read, in MB (1,000,000 bytes); a larger one is a DA009 finding."
     ),
     "cache-dir": Field("str", ".docs-audit-cache", "Where parsed pages and link results are kept."),
 }
