@@ -390,7 +390,23 @@ def test_domain_object_directives_describe_objects_and_hold_prose() -> None:
         ```
         """
     )
-    assert [(o.kind, o.name, o.line, o.column) for o in myst.objects] == [
-        ("envvar", "HOME", 1, 13)
-    ]
+    assert [(o.kind, o.name, o.line, o.column) for o in myst.objects] == [("envvar", "HOME", 1, 13)]
     assert refs(myst) == [("ref", "x", 2, 15)]
+
+
+def test_html_images_are_files_only_with_html_image() -> None:
+    text = """\
+        Text <img src="a.png" alt=x> here.
+
+        <div>
+        <img alt="y"
+             src="img/b.svg">
+        <img src="https://x.org/c.png">
+        </div>
+        """
+    settings = ParseSettings.of(myst_extensions=["html_image"])
+    assert md(text, settings).files == [
+        FileReference("image", "a.png", 1, 16),
+        FileReference("image", "img/b.svg", 5, 11),
+    ]
+    assert md(text).files == []

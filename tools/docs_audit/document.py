@@ -72,6 +72,8 @@ class FileReference:
     target: str
     line: int
     column: int = 1
+    #: The directive's options (``start-after``, ``end-before``...) for an include.
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ table in :mod:`.directives`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -244,6 +245,8 @@ def _on_inline(state: _State, at: _At) -> None:
             _on_link(state, child, cursor, line)
         elif child.type == "image":
             _on_image(state, child, cursor)
+        elif child.type == "html_inline":
+            _html_images(state, child.content, cursor.line)
         elif child.type in _INLINE_WITH_ID and child.attrs.get("id"):
             _on_attribute_id(state, str(child.attrs["id"]), cursor.line)
 
@@ -294,6 +297,21 @@ def _on_html(state: _State, at: _At) -> None:
     suppression = suppression_at(token.content, line, state.lines)
     if suppression is not None:
         state.doc.suppressions.append(suppression)
+    if token.type == "html_block":
+        _html_images(state, token.content, line)
+
+
+def _html_images(state: _State, html: str, line: int) -> None:
+    """``<img src>`` is an image Sphinx copies when ``html_image`` is enabled."""
+    if "html_image" not in state.settings.myst_extensions or "<img" not in html:
+        return
+    for match in _IMG_SRC.finditer(html):
+        src = match.group("src")
+        if has_scheme(src) or not src:
+            continue
+        at = line + html.count("\n", 0, match.start("src"))
+        column = state.source.column_of(at, src)
+        state.doc.files.append(FileReference("image", src, at, column))
 
 
 def _on_comment(state: _State, at: _At) -> None:
@@ -386,9 +404,9 @@ def _directive_targets(
         if is_external(argument):
             state.links.append(located(argument, line, source, "image"))
         elif not has_scheme(argument):
-            doc.files.append(
-                FileReference(kind.value, argument, line, source.column_of(line, argument))
-            )
+            options = tuple(parts.options.items()) if kind is Kind.INCLUDE else ()
+            column = source.column_of(line, argument)
+            doc.files.append(FileReference(kind.value, argument, line, column, options))
     for ref_kind, target, place in declared_references(name, argument, parts.options):
         at = parts.option_lines.get(place, line)
         doc.references.append(
@@ -453,7 +471,7 @@ def _read_rst(state: _State, parts: DirectiveBody) -> None:
         for o in fragment.objects
     )
     doc.files.extend(
-        FileReference(f.kind, f.target, f.line + offset, f.column + shift(f.line))
+        FileReference(f.kind, f.target, f.line + offset, f.column + shift(f.line), f.options)
         for f in fragment.files
     )
     doc.code_blocks.extend(
@@ -526,6 +544,7 @@ class _Cursor:
         return self.line, self.column + 1
 
 
+_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']*)[\"']", re.IGNORECASE)
 #: Inline tokens that carry an ``{#id}`` of attrs_inline.
 _INLINE_WITH_ID = frozenset({"span_open", "link_open", "image", "code_inline"})
 

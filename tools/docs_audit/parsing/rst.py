@@ -53,6 +53,7 @@ _ROLE_NAME = re.compile(r"(?<![\w`]):(?P<name>[A-Za-z][\w:.+-]*):`")
 _DIRECTIVE_NAME = re.compile(r"^\s*\.\.\s+(?P<name>[A-Za-z][\w:.+-]*)::", re.MULTILINE)
 _LABEL = re.compile(r"^(?P<indent>\s*)\.\.\s+_(?P<name>[^:`]+|`[^`]+`):\s*$")
 _LABEL_START = re.compile(r"^(?P<indent>\s*)\.\.\s+_(?P<rest>\S.*)$")
+_NAME_OPTION = re.compile(r"^\s*:name:\s*(?P<value>\S.*)$")
 _DIRECTIVE_START = re.compile(r"^\s*\.\.\s+(\|[^|]+\|\s+)?[\w:.+-]+::")
 #: Elements whose ``names`` come from somewhere other than a ``:name:`` option.
 _NAMED_OTHERWISE = (
@@ -94,8 +95,8 @@ class _Collected:
         self.terms: list[tuple[str, int]] = []
         #: (kind, name, directive line) of described objects.
         self.objects: list[tuple[str, str, int]] = []
-        #: (kind, target, line, rawtext) of includes and downloads.
-        self.files: list[tuple[str, str, int, str]] = []
+        #: (kind, target, line, rawtext, options) of includes and downloads.
+        self.files: list[tuple[str, str, int, str, tuple[tuple[str, str], ...]]] = []
 
 
 _current: list[_Collected] = []
@@ -105,8 +106,10 @@ _DIRECTIVES: Any = directives
 _ROLES: Any = roles
 
 
-def _reference_role(kind: str) -> Callable[..., Any]:
-    """A stand-in for a cross-reference role that records a reference of ``kind``."""
+def _stand_in_role(
+    record: Callable[[str, str, int], None] | None, node: type[nodes.TextElement] = nodes.inline
+) -> Callable[..., Any]:
+    """A role Sphinx defines: ``record(text, rawtext, lineno)`` notes it, ``node`` shows it."""
 
     def role(
         name: str,
@@ -117,35 +120,26 @@ def _reference_role(kind: str) -> Callable[..., Any]:
         options: dict[str, Any] | None = None,
         content: list[str] | None = None,
     ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        _current[-1].references.append((kind, text, rawtext, lineno))
-        return [nodes.inline(rawtext, text)], []
+        if record is not None:
+            record(text, rawtext, lineno)
+        return [node(rawtext, text)], []
 
     return role
 
 
-def _download_role(
-    name: str,
-    rawtext: str,
-    text: str,
-    lineno: int,
-    inliner: Any,
-    options: dict[str, Any] | None = None,
-    content: list[str] | None = None,
-) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    _current[-1].files.append(("download", title_and_target(text)[1], lineno, rawtext))
-    return [nodes.inline(rawtext, text)], []
+def _reference_role(kind: str) -> Callable[..., Any]:
+    """A cross-reference role that records a reference of ``kind``."""
+    return _stand_in_role(
+        lambda text, raw, line: _current[-1].references.append((kind, text, raw, line))
+    )
 
 
-def _generic_role(
-    name: str,
-    rawtext: str,
-    text: str,
-    lineno: int,
-    inliner: Any,
-    options: dict[str, Any] | None = None,
-    content: list[str] | None = None,
-) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    return [nodes.literal(rawtext, text)], []
+def _note_download(text: str, rawtext: str, lineno: int) -> None:
+    _current[-1].files.append(("download", title_and_target(text)[1], lineno, rawtext, ()))
+
+
+_download_role = _stand_in_role(_note_download)
+_generic_role = _stand_in_role(None, nodes.literal)
 
 
 class _AnyOptions(dict[str, Callable[[str | None], Any]]):
@@ -273,8 +267,10 @@ class _IncludeDirective(_OpaqueDirective):
     def run(self) -> list[nodes.Node]:
         _note_directive(self)
         if self.arguments:
-            kind = kind_of(self.name).value
-            _current[-1].files.append((kind, self.arguments[0], self.lineno, self.arguments[0]))
+            kind = kind_of(self.name)
+            options = tuple((k, str(v)) for k, v in self.options.items() if kind is Kind.INCLUDE)
+            target = self.arguments[0]
+            _current[-1].files.append((kind.value, target, self.lineno, target, options))
         return []
 
 
@@ -390,8 +386,7 @@ def parse_rst(
     ]
     doc.terms = [Term(term, line, places.column_of(line, term)) for term, line in collected.terms]
     doc.files = sorted(
-        [_file(kind, target, line, raw, places) for kind, target, line, raw in collected.files]
-        + walk.images,
+        [_file(*entry, places) for entry in collected.files] + walk.images,
         key=lambda file: (file.line, file.column),
     )
     # A Markdown link into an RST page may name its labels, not its section ids.
@@ -557,27 +552,42 @@ def _declared(kind: str, target: str, line: int, places: _Places) -> Reference:
     return Reference(kind, target, at, column, False, at)
 
 
-def _file(kind: str, target: str, line: int, rawtext: str, places: _Places) -> FileReference:
+def _file(
+    kind: str,
+    target: str,
+    line: int,
+    rawtext: str,
+    options: tuple[tuple[str, str], ...],
+    places: _Places,
+) -> FileReference:
     # A role is placed where it is written; an include directive at its argument.
     found = places.find(rawtext.split("\n")[0].rstrip(), line) if rawtext else None
     at, column = found or (line, 1)
-    return FileReference(kind, target, at, column)
+    return FileReference(kind, target, at, column, options)
 
 
 def _named(names: list[tuple[str, int]], places: _Places) -> Iterator[Label]:
     """``:name:`` labels at the option's own line (the element is the directive's)."""
+    if not names:
+        return
+    # One pass over the page: where each ``:name: value`` option stands.
+    written: dict[str, list[int]] = {}
+    for number, text in enumerate(places.lines, start=1):
+        match = _NAME_OPTION.match(text)
+        if match is not None:
+            written.setdefault(match.group("value").strip(), []).append(number)
     for name, near in names:
-        pattern = re.compile(r"^\s*:name:\s*" + re.escape(name) + r"\s*$")
-        numbers = [
-            number
-            for number, text in enumerate(places.lines, start=1)
-            if ":name:" in text and pattern.match(text)
-        ]
+        numbers = written.get(name)
         if not numbers:
             continue
         line = min(numbers, key=lambda number: abs(number - near))
         directive = next(
-            (n for n in range(line, 0, -1) if _DIRECTIVE_START.match(places.lines[n - 1])), line
+            (
+                n
+                for n in range(line, max(0, line - 50), -1)
+                if _DIRECTIVE_START.match(places.lines[n - 1])
+            ),
+            line,
         )
         text = places.lines[line - 1]
         column = text.find(name, text.find(":name:") + len(":name:")) + 1
