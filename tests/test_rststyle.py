@@ -8,7 +8,6 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-
 from docs_audit.checks.rststyle import RstTable, doc8_results
 from docs_audit.parsing.rst import parse_rst
 from packaging.requirements import Requirement
