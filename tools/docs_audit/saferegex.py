@@ -1,0 +1,124 @@
+"""Regular expressions written by users, run under a time limit.
+
+Vale rule patterns, ``[tool.docs-audit.code] placeholders``, ``links.ignore`` and
+``links.anchor-ignore`` come from configuration that docs-audit does not control:
+a pattern such as ``(a|a)+$`` backtracks exponentially and would hang a run on
+one line of text. Every such pattern is compiled here, with the ``regex``
+package, and every search runs with its ``timeout=``: when the limit is
+reached the caller gets :class:`RegexTimeout` (naming the pattern) and turns it
+into a finding for the rule or configuration key and the file.
+
+The limit is CPU time of the matching thread (that is what ``regex`` measures),
+per call: one ``search``, or one whole ``finditer`` scan of a text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import regex
+
+#: CPU seconds one search (or one whole scan of a text) of a user pattern may take.
+TIMEOUT = 2.0
+
+
+class PatternError(ValueError):
+    """A user pattern that does not compile."""
+
+
+class RegexTimeout(Exception):
+    """A user pattern ran past its time limit on one text.
+
+    Deliberately not a :class:`TimeoutError`: network code catches those, and a
+    pattern that backtracks is a configuration problem, not a slow server.
+    """
+
+    def __init__(self, pattern: str, seconds: float) -> None:
+        super().__init__(
+            f"regular expression {pattern!r} ran for more than {seconds:g} s of CPU time "
+            "(catastrophic backtracking?) and was stopped"
+        )
+        self.pattern = pattern
+        self.seconds = seconds
+
+
+class SafePattern:
+    """A compiled pattern whose every match call runs with a timeout.
+
+    It offers the part of :class:`regex.Pattern` the project uses; ``source``
+    is what the user wrote (the compiled text may be a translation of it).
+    """
+
+    __slots__ = ("compiled", "source", "timeout")
+
+    def __init__(self, compiled: regex.Pattern[str], source: str, timeout: float) -> None:
+        self.compiled = compiled
+        self.source = source
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"SafePattern({self.source!r})"
+
+    @property
+    def pattern(self) -> str:
+        return self.source
+
+    @property
+    def groups(self) -> int:
+        return int(self.compiled.groups)
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        return dict(self.compiled.groupindex)
+
+    def _timed_out(self) -> RegexTimeout:
+        return RegexTimeout(self.source, self.timeout)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        try:
+            return self.compiled.search(text, pos, endpos, timeout=self.timeout)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        try:
+            return self.compiled.match(text, pos, endpos, timeout=self.timeout)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def fullmatch(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> regex.Match[str] | None:
+        try:
+            return self.compiled.fullmatch(text, pos, endpos, timeout=self.timeout)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def finditer(self, text: str) -> Iterator[regex.Match[str]]:
+        """Every match; the limit covers the whole scan of ``text``."""
+        try:
+            yield from self.compiled.finditer(text, timeout=self.timeout)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def sub(self, repl: str | Callable[[regex.Match[str]], str], text: str, count: int = 0) -> str:
+        try:
+            return str(self.compiled.sub(repl, text, count, timeout=self.timeout))
+        except TimeoutError:
+            raise self._timed_out() from None
+
+
+def compile_safe(
+    pattern: str, flags: int = 0, timeout: float = TIMEOUT, source: str | None = None
+) -> SafePattern:
+    """Compile a user pattern; :class:`PatternError` when it is invalid.
+
+    ``source`` is the pattern as the user wrote it, when ``pattern`` is a
+    translation of it (it is what messages show).
+    """
+    shown = pattern if source is None else source
+    try:
+        compiled = regex.compile(pattern, flags)
+    except (regex.error, IndexError, ValueError, OverflowError, RecursionError) as exc:
+        raise PatternError(f"invalid regular expression {shown!r}: {exc}") from None
+    return SafePattern(compiled, shown, timeout)
