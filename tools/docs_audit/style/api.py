@@ -131,13 +131,17 @@ def _project_path(path: str, cwd: Path, root: Path) -> str:
 def to_findings(run: StyleRun, cwd: Path, root: Path) -> list[Finding]:
     """Style alerts as docs-audit findings (VL701-VL703; VL704 for unreadable files)."""
     findings: list[Finding] = []
+    # Resolved once a file: a page with 100,000 alerts resolved its path 100,000 times.
+    shown: dict[str, str] = {}
     for alert in run.alerts:
         rule = codes.BY_LEVEL.get(alert.severity, codes.WARNING)
         message = f"[{alert.check}] {alert.message}"
+        if alert.path not in shown:
+            shown[alert.path] = _project_path(alert.path, cwd, root)
         findings.append(
             rule.finding(
                 Violation(
-                    _project_path(alert.path, cwd, root),
+                    shown[alert.path],
                     alert.line,
                     alert.column,
                     message,

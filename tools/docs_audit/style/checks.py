@@ -7,6 +7,7 @@ block's text; :mod:`.locate` turns them into lines and columns.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -92,10 +93,30 @@ def phrase_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
         return None
 
 
-def within_phrase(pattern: regex.Pattern[str] | None, text: str, span: tuple[int, int]) -> bool:
-    if pattern is None:
-        return False
-    return any(m.start() <= span[0] and span[1] <= m.end() for m in pattern.finditer(text))
+class PhraseSpans:
+    """Where the accepted phrases are in one text, found once and asked many times.
+
+    Asking "is this span inside a phrase" by scanning the text again for every
+    match made a long line of repeated words cost matches x length.
+    """
+
+    def __init__(self, pattern: regex.Pattern[str] | None, text: str) -> None:
+        self.pattern = pattern
+        self.text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def contains(self, span: tuple[int, int]) -> bool:
+        if self.pattern is None:
+            return False
+        if self._starts is None:
+            found = [m.span() for m in self.pattern.finditer(self.text)]
+            self._starts = [start for start, _ in found]
+            self._ends = [end for _, end in found]
+        # Matches do not overlap, so only the last one starting at or before
+        # the span can contain it.
+        index = bisect_right(self._starts, span[0]) - 1
+        return index >= 0 and span[1] <= self._ends[index]
 
 
 def fix_alert(action: Action, match: str) -> list[str]:
@@ -316,6 +337,7 @@ class Repetition(Rule):
         prev = ""
         previous_span = (0, 0)
         count = 0
+        phrases = PhraseSpans(self.phrases, text)
         for found in self.pattern.finditer(text):
             curr = found.group().strip()
             if self.ignorecase:
@@ -332,7 +354,7 @@ class Repetition(Rule):
                 if (
                     len(nlp.segment(converted)) == 1
                     and not search(self.exceptions, converted)
-                    and not within_phrase(self.phrases, text, span)
+                    and not phrases.contains(span)
                 ):
                     alert = make_alert(self.definition, span, text)
                     alert.message = sprintf(self.definition.message, curr)
@@ -425,11 +447,12 @@ class Conditional(Rule):
 
     def _flag(self, text: str, defined: Sequence[str]) -> list[Alert]:
         alerts: list[Alert] = []
+        phrases = PhraseSpans(self.phrases, text)
         for found in self.first.finditer(text):
             observed = found.group()
             if observed in defined or search(self.exceptions, observed):
                 continue
-            if within_phrase(self.phrases, text, found.span()):
+            if phrases.contains(found.span()):
                 continue
             alerts.append(make_alert(self.definition, found.span(), text))
         return alerts

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import nlp
 from .checks import Consistency, Rule
+from .context import LineIndex, MaskedText
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after
@@ -281,7 +282,7 @@ class Linter:
 
     def lint_html(self, run: _Run, source_html: str, context: str) -> bytes:
         """Vale's ``lintHTMLTokens``; returns the context as left after masking."""
-        walker = Walker(bytearray(context.encode("utf-8")))
+        walker = Walker(MaskedText(context.encode("utf-8")))
         state = run.state
         buf: list[str] = []
         in_block = inline = skip = False
@@ -347,11 +348,11 @@ class Linter:
             reset_comments(state)
             summary = "".join(t + "\n\n" for t in run.summary)
             self.lint_block(
-                run, Block(summary, "summary" + run.ext, bytes(walker.context), 0), True
+                run, Block(summary, "summary" + run.ext, bytes(walker.context.data), 0), True
             )
         else:
             reset_comments(state)
-        return bytes(walker.context)
+        return bytes(walker.context.data)
 
     @staticmethod
     def _in_literal(history: list[str], ext: str) -> bool:
@@ -384,7 +385,9 @@ class Linter:
         content = sanitize(content)
         ext = normalized_ext(path, self.config.formats)
         state = self.file_state(path, shown)
-        lines = split_after(content.encode("utf-8"))
+        data = content.encode("utf-8")
+        index = LineIndex(data)
+        lines = split_after(data)
         if not (state.checks or state.base_styles or self.config.checks):
             return []
         is_markup = ext in MARKDOWN_EXTS + RST_EXTS
@@ -400,8 +403,8 @@ class Linter:
             transformed = apply_ignores(content, ".rst", self.ignores(path, shown))
             self.lint_html(run, rst_to_html(transformed), content)
         else:
-            self.lint_prose(run, Block(content, "text" + run.ext, content.encode("utf-8"), -1, 0))
-        raw = Block(content, "raw" + run.ext, content.encode("utf-8"), -1, 0)
+            self.lint_prose(run, Block(content, "text" + run.ext, data, -1, 0, index))
+        raw = Block(content, "raw" + run.ext, data, -1, 0, index)
         self.lint_block(run, raw, lookup=True)
         return self._finish(shown, state.alerts)
 

@@ -83,36 +83,24 @@ def fields(text: str) -> list[str]:
     return text.split()
 
 
-def rune_len(data: bytes) -> int:
+def rune_len(data: bytes | bytearray) -> int:
     """``utf8.RuneCountInString``: invalid bytes count one each."""
     return len(data.decode("utf-8", errors="replace"))
 
 
-def substitute(source: bytes, sub: bytes, char: bytes) -> tuple[bytes, bool]:
+def substitute(
+    source: bytes | bytearray, sub: bytes | bytearray, char: bytes
+) -> tuple[bytes, bool]:
     """``core.Substitute``: mask the first ``sub`` rune by rune, newlines kept."""
     idx = source.find(sub)
     if idx < 0:
-        return source, False
+        return bytes(source), False
     text = sub.decode("utf-8", errors="surrogateescape")
     masked = "".join(ch if ch == "\n" else "\x00" for ch in text)
     # Every rune becomes one byte, so a masked multi-byte rune shrinks: that
     # is Go's strings.Map, and FindLoc counts runes, so lines still line up.
     repl = masked.encode("ascii").replace(b"\x00", char)
-    return source[:idx] + repl + source[idx + len(sub) :], True
-
-
-def mask_in_place(context: bytearray, sub: bytes, char: int) -> bool:
-    """The walker's ``subInplace``: single-byte runes (not newlines) become ``char``."""
-    if not sub:
-        return True
-    idx = context.find(sub)
-    if idx < 0:
-        return False
-    for pos in range(idx, idx + len(sub)):
-        byte = context[pos]
-        if byte < 0x80 and byte != 0x0A:
-            context[pos] = char
-    return True
+    return bytes(source[:idx] + repl + source[idx + len(sub) :]), True
 
 
 def go_trim(text: str) -> str:

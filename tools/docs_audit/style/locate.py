@@ -21,9 +21,9 @@ from .goutil import rune_len, substitute
 from .model import Alert, Block, FileState
 
 
-def split_after(data: bytes) -> list[bytes]:
+def split_after(data: bytes | bytearray) -> list[bytes]:
     """Go's ``strings.SplitAfter(s, "\\n")``."""
-    parts = data.split(b"\n")
+    parts = bytes(data).split(b"\n")
     return [p + b"\n" for p in parts[:-1]] + [parts[-1]]
 
 
@@ -45,7 +45,7 @@ def _match_pattern(sub: str) -> re.Pattern[bytes]:
     return re.compile(source.encode("utf-8"))
 
 
-def _guess(ctx: bytes, text: str, match: str) -> tuple[int, str]:
+def _guess(ctx: bytes | bytearray, text: str, match: str) -> tuple[int, str]:
     target = ""
     for sentence in nlp.segment(text):
         if sentence == match or sentence.find(match) > 0:
@@ -59,7 +59,7 @@ def _guess(ctx: bytes, text: str, match: str) -> tuple[int, str]:
     return -1, text
 
 
-def initial_position(ctx: bytes, text: str, alert: Alert) -> tuple[int, str]:
+def initial_position(ctx: bytes | bytearray, text: str, alert: Alert) -> tuple[int, str]:
     """Vale's ``initialPosition``: the 1-based rune position of the match in ``ctx``."""
     if alert.match == "":
         return 1, ""
@@ -101,7 +101,7 @@ def _clamp(loc: list[int], length: int, pad: int) -> None:
 
 
 def find_loc(
-    ctx: bytes, text: str, pad: int, count: int, alert: Alert, line_lengths: list[int] | None
+    ctx: bytes | bytearray, text: str, pad: int, count: int, alert: Alert, line_lengths: list[int] | None
 ) -> tuple[int, list[int]]:
     """Vale's ``FindLoc``: search the whole context."""
     for word in alert.offset:
@@ -124,7 +124,7 @@ def find_loc(
     return count, loc
 
 
-def assign_loc(ctx: bytes, blk: Block, pad: int, alert: Alert) -> tuple[int, list[int]]:
+def assign_loc(ctx: bytes | bytearray, blk: Block, pad: int, alert: Alert) -> tuple[int, list[int]]:
     """Vale's ``assignLoc``: the block's own line, or a line holding the match exactly."""
     loc = alert.span
     match = alert.match.encode("utf-8")
@@ -157,7 +157,7 @@ def anchor(alert: Alert, blk: Block) -> None:
     line_start = blk.context.rfind(b"\n", 0, begin) + 1
     column = rune_len(blk.context[line_start:begin]) + 1
     length = len(alert.match)
-    alert.line = blk.context.count(b"\n", 0, begin) + 1
+    alert.line = blk.line_of(begin) + 1
     alert.span = [column, column + max(length, 1) - 1]
     alert.anchored = True
 
@@ -174,7 +174,7 @@ def add_alert(
     ctx = state.check_context.get(alert.check, blk.context)
     match = alert.match.encode("utf-8")
     if not alert.anchored:
-        if not alert.offset and ctx.count(match) > 1 and len(ctx) < 1000:
+        if not alert.offset and len(ctx) < 1000 and ctx.count(match) > 1:
             head = ctx[: alert.span[0]].decode("utf-8", errors="surrogateescape")
             alert.offset = head.split()
         if not lookup:
@@ -183,7 +183,12 @@ def add_alert(
             alert.line, alert.span = find_loc(ctx, blk.text, 0, count, alert, line_lengths)
     if alert.span[0] <= 0:
         return
-    state.check_context[alert.check], _ = substitute(ctx, match, b"#")
+    if not alert.anchored:
+        # Later alerts of this check in this block are searched for past this
+        # one. An anchored alert needs no search, and neither do the others of
+        # its block (they are anchored too), so the copy is skipped: on a long
+        # line with thousands of alerts it made each one cost the whole file.
+        state.check_context[alert.check], _ = substitute(ctx, match, b"#")
     entry = (alert.line, alert.span[0], alert.check)
     if entry in state.history:
         return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .context import LineIndex
+
 LEVEL_NAMES = ("suggestion", "warning", "error")
 
 
@@ -13,14 +15,16 @@ class Block:
 
     ``context`` is the document (UTF-8 bytes) with the text of blocks already
     linted masked out; ``line`` is the 0-based line the walker placed the block
-    on, or -1 when unknown.
+    on, or -1 when unknown. ``lines`` indexes the context's line breaks (masking
+    keeps them in place), so that placing an alert does not count them again.
     """
 
     text: str
     scope: str
-    context: bytes
+    context: bytes | bytearray
     line: int = -1
     offset: int = -1
+    lines: LineIndex | None = None
 
     def sub_block(self, text: str, scope: str) -> Block:
         """A sentence or paragraph of this block, anchored when this block is."""
@@ -29,7 +33,13 @@ class Block:
             inner = self.text.encode("utf-8").find(text.encode("utf-8"))
             if inner >= 0:
                 offset = self.offset + inner
-        return Block(text, scope, self.context, self.line, offset)
+        return Block(text, scope, self.context, self.line, offset, self.lines)
+
+    def line_of(self, offset: int) -> int:
+        """The 0-based line of a byte offset into the context."""
+        if self.lines is None:
+            return self.context.count(b"\n", 0, offset)
+        return self.lines.line_of(offset)
 
     @property
     def parent(self) -> str:
