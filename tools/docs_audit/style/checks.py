@@ -138,10 +138,14 @@ def fix_alert(action: Action, match: str) -> list[str]:
     return [match]
 
 
-def make_alert(chk: Definition, span: tuple[int, int], text: str) -> Alert:
-    """Vale's ``makeAlert``: the message gets the match (and any fix)."""
+def make_alert(
+    chk: Definition, span: tuple[int, int], text: str, message: str | None = None
+) -> Alert:
+    """Vale's ``makeAlert``: the message gets the match (and any fix), unless given."""
     match = text[span[0] : span[1]]
-    if chk.action.name:
+    if message is not None:
+        pass
+    elif chk.action.name:
         fixed = fix_alert(chk.action, match)
         repl = fixed[0] if len(fixed) == 1 else to_sentence(fixed, "or") if fixed else match
         message = sprintf(chk.message, match, repl)
@@ -356,9 +360,8 @@ class Repetition(Rule):
                     and not search(self.exceptions, converted)
                     and not phrases.contains(span)
                 ):
-                    alert = make_alert(self.definition, span, text)
-                    alert.message = sprintf(self.definition.message, curr)
-                    alerts.append(alert)
+                    message = sprintf(self.definition.message, curr)
+                    alerts.append(make_alert(self.definition, span, text, message))
                     count = 0
             previous_span = found.span()
             prev = curr

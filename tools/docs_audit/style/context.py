@@ -37,14 +37,39 @@ _MASKING = bytes(_MASK if b < 0x80 and b != 0x0A else b for b in range(256))
 class LineIndex:
     """The offsets of a text's line breaks, for the line of any offset in O(log n)."""
 
-    __slots__ = ("breaks",)
+    __slots__ = ("_last", "breaks")
 
     def __init__(self, data: bytes | bytearray) -> None:
         self.breaks = [m.start() for m in re.finditer(b"\n", data)]
+        self._last = (-1, -1, 0)  # line start, offset, column of the last column asked for
 
     def line_of(self, offset: int) -> int:
         """The 0-based line of ``offset``: how many line breaks come before it."""
         return bisect_left(self.breaks, offset)
+
+    def column_of(self, data: bytes | bytearray, offset: int) -> int:
+        """The 1-based column of ``offset``, in characters (``offset`` starts one).
+
+        Alerts arrive left to right, so the count continues from the last
+        offset asked for on the same line instead of starting at the line's
+        beginning: on a 1 MB line that was the whole line again for each
+        alert. Masking turns one ASCII byte into another, so the counts hold
+        for every masked copy of the text.
+        """
+        line = self.line_of(offset)
+        start = self.breaks[line - 1] + 1 if line else 0
+        last_start, last_offset, last_column = self._last
+        if last_start == start and last_offset <= offset:
+            column = last_column + _characters(data, last_offset, offset)
+        else:
+            column = _characters(data, start, offset) + 1
+        self._last = (start, offset, column)
+        return column
+
+
+def _characters(data: bytes | bytearray, start: int, end: int) -> int:
+    """Characters in ``data[start:end]`` (UTF-8; an invalid byte counts one, as in Go)."""
+    return len(data[start:end].decode("utf-8", errors="replace"))
 
 
 class MaskedText:

@@ -101,7 +101,12 @@ def _clamp(loc: list[int], length: int, pad: int) -> None:
 
 
 def find_loc(
-    ctx: bytes | bytearray, text: str, pad: int, count: int, alert: Alert, line_lengths: list[int] | None
+    ctx: bytes | bytearray,
+    text: str,
+    pad: int,
+    count: int,
+    alert: Alert,
+    line_lengths: list[int] | None,
 ) -> tuple[int, list[int]]:
     """Vale's ``FindLoc``: search the whole context."""
     for word in alert.offset:
@@ -149,13 +154,14 @@ def anchor(alert: Alert, blk: Block) -> None:
     """
     if blk.offset < 0 or not alert.match:
         return
-    text = blk.text
-    lo = len(text[: alert.span[0]].encode("utf-8"))
-    begin = blk.offset + lo
+    begin = blk.offset + blk.byte_offset(alert.span[0])
     if begin > len(blk.context):
         return
-    line_start = blk.context.rfind(b"\n", 0, begin) + 1
-    column = rune_len(blk.context[line_start:begin]) + 1
+    if blk.lines is not None:
+        column = blk.lines.column_of(blk.context, begin)
+    else:
+        line_start = blk.context.rfind(b"\n", 0, begin) + 1
+        column = rune_len(blk.context[line_start:begin]) + 1
     length = len(alert.match)
     alert.line = blk.line_of(begin) + 1
     alert.span = [column, column + max(length, 1) - 1]

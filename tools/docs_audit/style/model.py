@@ -25,6 +25,8 @@ class Block:
     line: int = -1
     offset: int = -1
     lines: LineIndex | None = None
+    #: The last character offset turned into a byte offset, and that byte offset.
+    _cursor: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)
 
     def sub_block(self, text: str, scope: str) -> Block:
         """A sentence or paragraph of this block, anchored when this block is."""
@@ -34,6 +36,20 @@ class Block:
             if inner >= 0:
                 offset = self.offset + inner
         return Block(text, scope, self.context, self.line, offset, self.lines)
+
+    def byte_offset(self, index: int) -> int:
+        """The UTF-8 byte offset of character ``index`` of the text.
+
+        Continues from the last offset asked for: alerts come left to right,
+        and encoding the text up to each one cost a long line its length
+        again per alert.
+        """
+        chars, size = self._cursor
+        if index < chars:
+            chars, size = 0, 0
+        size += len(self.text[chars:index].encode("utf-8"))
+        self._cursor[:] = [index, size]
+        return size
 
     def line_of(self, offset: int) -> int:
         """The 0-based line of a byte offset into the context."""
@@ -50,7 +66,7 @@ class Block:
         return self.scope.startswith("sentence.")
 
 
-@dataclass
+@dataclass(slots=True)
 class Alert:
     """One match of one rule, located in the file (Vale's ``core.Alert``).
 
@@ -71,7 +87,7 @@ class Alert:
     anchored: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StyleAlert:
     """A finished alert: what ``--output line`` prints."""
 
