@@ -101,6 +101,12 @@ class SafePattern:
         except TimeoutError:
             raise self._timed_out() from None
 
+    def findall(self, text: str) -> list[object]:
+        try:
+            return list(self.compiled.findall(text, timeout=self.timeout))
+        except TimeoutError:
+            raise self._timed_out() from None
+
     def sub(self, repl: str | Callable[[regex.Match[str]], str], text: str, count: int = 0) -> str:
         try:
             return str(self.compiled.sub(repl, text, count, timeout=self.timeout))

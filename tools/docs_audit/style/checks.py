@@ -16,7 +16,7 @@ import regex
 from . import nlp
 from .goutil import cap_first, is_code, is_letters, is_phrase, sprintf, to_sentence
 from .model import Alert, Block, FileState
-from .regexes import compile_pattern, search
+from .regexes import SafePattern, compile_pattern, search
 from .scopes import Scope
 from .strcase import SentenceConverter, TitleConverter
 
@@ -73,7 +73,7 @@ def fill(template: str, tokens: str) -> str:
     return "".join(out)
 
 
-def exceptions_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
+def exceptions_pattern(terms: Sequence[str]) -> SafePattern | None:
     """Vale's ``updateExceptions``: whole-word, case-sensitive unless ``(?i)``."""
     if not terms:
         return None
@@ -82,7 +82,7 @@ def exceptions_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
     return compile_pattern(fill(WORD_TEMPLATE, "|".join(marked)))
 
 
-def phrase_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
+def phrase_pattern(terms: Sequence[str]) -> SafePattern | None:
     """Vale's ``buildPhraseRe``: accepted multi-word phrases."""
     phrases = [t for t in terms if " " in t or "\t" in t or "\\s" in t]
     if not phrases:
@@ -100,7 +100,7 @@ class PhraseSpans:
     match made a long line of repeated words cost matches x length.
     """
 
-    def __init__(self, pattern: regex.Pattern[str] | None, text: str) -> None:
+    def __init__(self, pattern: SafePattern | None, text: str) -> None:
         self.pattern = pattern
         self.text = text
         self._starts: list[int] | None = None
@@ -173,8 +173,8 @@ class Existence(Rule):
     def __init__(
         self,
         definition: Definition,
-        pattern: regex.Pattern[str],
-        exceptions: regex.Pattern[str] | None,
+        pattern: SafePattern,
+        exceptions: SafePattern | None,
     ) -> None:
         self.definition = definition
         self.pattern = pattern
@@ -203,7 +203,7 @@ def options(expected: str) -> list[str]:
     return [o.replace("PIPE", "|") for o in temp.split("|") if o]
 
 
-def dotnet_replace(pattern: regex.Pattern[str], text: str, template: str) -> str:
+def dotnet_replace(pattern: SafePattern, text: str, template: str) -> str:
     """regexp2's ``Replace`` with ``$1``-style references."""
 
     def expand(found: regex.Match[str]) -> str:
@@ -223,8 +223,8 @@ class Substitution(Rule):
     def __init__(
         self,
         definition: Definition,
-        pattern: regex.Pattern[str],
-        exceptions: regex.Pattern[str] | None,
+        pattern: SafePattern,
+        exceptions: SafePattern | None,
         keys: list[str],
         replacements: list[str],
         ignorecase: bool,
@@ -284,9 +284,7 @@ def match_token(expected: str, observed: str) -> bool:
 
 
 class Occurrence(Rule):
-    def __init__(
-        self, definition: Definition, pattern: regex.Pattern[str], low: int, high: int
-    ) -> None:
+    def __init__(self, definition: Definition, pattern: SafePattern, low: int, high: int) -> None:
         self.definition = definition
         self.pattern = pattern
         self.low = low
@@ -320,9 +318,9 @@ class Repetition(Rule):
     def __init__(
         self,
         definition: Definition,
-        pattern: regex.Pattern[str],
-        exceptions: regex.Pattern[str] | None,
-        phrases: regex.Pattern[str] | None,
+        pattern: SafePattern,
+        exceptions: SafePattern | None,
+        phrases: SafePattern | None,
         maximum: int,
         ignorecase: bool,
         alpha: bool,
@@ -368,11 +366,11 @@ class Repetition(Rule):
         return alerts
 
 
-CaseCheck = Callable[[str, "regex.Pattern[str] | None"], tuple[str, bool]]
+CaseCheck = Callable[[str, "SafePattern | None"], tuple[str, bool]]
 
 
 def _ratio_check(converter: Callable[[str], str], threshold: float) -> CaseCheck:
-    def check(text: str, exceptions: regex.Pattern[str] | None) -> tuple[str, bool]:
+    def check(text: str, exceptions: SafePattern | None) -> tuple[str, bool]:
         expected = converter(text)
         want = expected.split()
         words = text.split()
@@ -412,7 +410,7 @@ def case_check(
 
 class Capitalization(Rule):
     def __init__(
-        self, definition: Definition, check: CaseCheck, exceptions: regex.Pattern[str] | None
+        self, definition: Definition, check: CaseCheck, exceptions: SafePattern | None
     ) -> None:
         self.definition = definition
         self.check = check
@@ -435,11 +433,11 @@ class Conditional(Rule):
     def __init__(
         self,
         definition: Definition,
-        first: regex.Pattern[str],
-        second: regex.Pattern[str],
+        first: SafePattern,
+        second: SafePattern,
         second_has_group: bool,
-        exceptions: regex.Pattern[str] | None,
-        phrases: regex.Pattern[str] | None,
+        exceptions: SafePattern | None,
+        phrases: SafePattern | None,
     ) -> None:
         self.definition = definition
         self.first = first
@@ -475,7 +473,7 @@ class Conditional(Rule):
 class Step:
     """One ``either`` pair: its pattern, group names and Vale's sequence names."""
 
-    pattern: regex.Pattern[str]
+    pattern: SafePattern
     groups: tuple[str, str]
     names: tuple[str, str]
 

@@ -92,7 +92,15 @@ def style(
         lines = [a.as_line() for a in sorted(run.alerts, key=lambda a: (a.path, a.line, a.column))]
         for error in run.errors:
             click.echo(f"docs-audit style: error: {error}", err=True)
-        failed = any(a.severity == "error" for a in run.alerts) or bool(run.errors)
+        for stopped in run.timeouts:
+            click.echo(
+                f"docs-audit style: error: {stopped.path}:{stopped.line}: [{stopped.rule}] "
+                f"{stopped.message}",
+                err=True,
+            )
+        failed = (
+            any(a.severity == "error" for a in run.alerts) or bool(run.errors) or bool(run.timeouts)
+        )
         text = "".join(line + "\n" for line in lines)
         raise SystemExit(emit(Report(), fmt, report_path, ctx.obj, text=text) or int(failed))
     from ..api import apply_selection

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..saferegex import RegexTimeout
 from . import nlp
 from .checks import Consistency, Rule
 from .context import LineIndex, MaskedText
@@ -22,7 +23,7 @@ from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
-from .model import Alert, Block, FileState, StyleAlert
+from .model import Alert, Block, FileState, RuleTimeout, StyleAlert
 from .rules import RuleSet
 from .walker import Token, Walker, token_text, tokenize_html
 
@@ -90,6 +91,7 @@ class FileResult:
     path: str
     alerts: list[StyleAlert] = field(default_factory=list)
     error: str | None = None
+    timeouts: list[RuleTimeout] = field(default_factory=list)
 
 
 def update_comments(state: FileState, comment: str) -> None:
@@ -140,6 +142,9 @@ class _Run:
     line_lengths: list[int] | None
     summary: list[str] = field(default_factory=list)
     candidates: dict[tuple[str, bool], list[tuple[str, str, Rule]]] = field(default_factory=dict)
+    shown: str = ""
+    #: Rules stopped by the regex time limit: they skip the rest of the file.
+    timeouts: dict[str, RuleTimeout] = field(default_factory=dict)
 
 
 class Linter:
@@ -231,9 +236,14 @@ class Linter:
         run.state.check_context = {}
         state = run.state
         for name, key, rule in self.candidates(run, blk):
-            if state.comments and query_comments(state, key):
+            if name in run.timeouts or (state.comments and query_comments(state, key)):
                 continue
-            for alert in rule.run(blk, state):
+            try:
+                alerts = rule.run(blk, state)
+            except RegexTimeout as exc:
+                run.timeouts[name] = RuleTimeout(run.shown, max(blk.line, 0) + 1, name, str(exc))
+                continue
+            for alert in alerts:
                 if state.comments and query_comments(state, f"{name}[{alert.match}]"):
                     continue
                 alert.message = alert.message.replace("\n", " ")
@@ -380,7 +390,7 @@ class Linter:
 
     # -- entry points --------------------------------------------------------------
 
-    def lint_text(self, path: Path, shown: str, content: str) -> list[StyleAlert]:
+    def lint_text(self, path: Path, shown: str, content: str) -> FileResult:
         """Lint ``content`` as the file ``path`` (shown as ``shown``)."""
         content = sanitize(content)
         ext = normalized_ext(path, self.config.formats)
@@ -389,24 +399,32 @@ class Linter:
         index = LineIndex(data)
         lines = split_after(data)
         if not (state.checks or state.base_styles or self.config.checks):
-            return []
+            return FileResult(shown)
         is_markup = ext in MARKDOWN_EXTS + RST_EXTS
         lengths = (
             [len(line.decode("utf-8", errors="replace")) for line in lines] if is_markup else None
         )
-        run = _Run(state, path.suffix, len(lines), lengths)
+        run = _Run(state, path.suffix, len(lines), lengths, shown=shown)
+        if ext in MARKDOWN_EXTS + RST_EXTS:
+            ignores = self.ignores(path, shown)
+            try:
+                transformed = apply_ignores(content, ".rst" if ext in RST_EXTS else ".md", ignores)
+            except RegexTimeout as exc:
+                key = "BlockIgnores" if exc.pattern in ignores.blocks else "TokenIgnores"
+                # Without its ignores the page would be linted as something else.
+                return FileResult(shown, timeouts=[RuleTimeout(shown, 1, key, str(exc))])
         if ext in MARKDOWN_EXTS:
-            transformed = apply_ignores(content, ".md", self.ignores(path, shown))
             html = markdown_to_html(transformed, self.myst)
             self.lint_html(run, html, prep_markdown(content, self.myst))
         elif ext in RST_EXTS:
-            transformed = apply_ignores(content, ".rst", self.ignores(path, shown))
             self.lint_html(run, rst_to_html(transformed), content)
         else:
             self.lint_prose(run, Block(content, "text" + run.ext, data, -1, 0, index))
         raw = Block(content, "raw" + run.ext, data, -1, 0, index)
         self.lint_block(run, raw, lookup=True)
-        return self._finish(shown, state.alerts)
+        return FileResult(
+            shown, self._finish(shown, state.alerts), timeouts=[*run.timeouts.values()]
+        )
 
     @staticmethod
     def _finish(shown: str, alerts: list[Alert]) -> list[StyleAlert]:
@@ -437,7 +455,7 @@ class Linter:
             return FileResult(
                 shown, error=f"{shown}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
             )
-        return FileResult(shown, self.lint_text(path, shown, content))
+        return self.lint_text(path, shown, content)
 
 
 __all__ = ["FileResult", "Linter", "sprintf"]

@@ -116,3 +116,13 @@ class FileState:
     history: set[tuple[int, int, str]] = field(default_factory=set)
     limits: dict[str, int] = field(default_factory=dict)
     check_context: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTimeout:
+    """A rule (or ignore pattern) whose regular expression was stopped on a file."""
+
+    path: str
+    line: int
+    rule: str
+    message: str

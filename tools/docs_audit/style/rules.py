@@ -37,7 +37,7 @@ from .checks import (
 )
 from .errors import StyleConfigError
 from .ini import LEVELS, ValeConfig
-from .regexes import PatternError, compile_pattern
+from .regexes import PatternError, SafePattern, compile_pattern
 from .scopes import Scope
 
 EXTENSION_POINTS = (
@@ -196,7 +196,7 @@ def _as_number(rule: RuleFile, key: str, kind: type[int] | type[float]) -> float
         ) from None
 
 
-def _pattern(rule: RuleFile, key: str, pattern: str) -> regex.Pattern[str]:
+def _pattern(rule: RuleFile, key: str, pattern: str) -> SafePattern:
     try:
         return compile_pattern(pattern)
     except PatternError as exc:
@@ -305,7 +305,7 @@ def _vocab_terms(rule: RuleFile, cfg: ValeConfig, default: bool = True) -> list[
     return terms
 
 
-def _exceptions(rule: RuleFile, terms: list[str]) -> regex.Pattern[str] | None:
+def _exceptions(rule: RuleFile, terms: list[str]) -> SafePattern | None:
     try:
         return exceptions_pattern(terms)
     except PatternError as exc:
