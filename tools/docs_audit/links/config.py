@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Field
 from ..findings import UsageError
+from ..saferegex import PatternError, SafePattern, compile_safe
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -94,16 +95,16 @@ class LinkSettings:
     max_redirects: int = 10
     cache_file: Path | None = None
     cache_ttl: int = 86400
-    ignore: tuple[re.Pattern[str], ...] = ()
+    ignore: tuple[SafePattern, ...] = ()
     accept_status: frozenset[int] = frozenset()
-    allowed_redirects: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
+    allowed_redirects: tuple[tuple[SafePattern, SafePattern], ...] = ()
     anchors: bool = True
-    anchor_ignore: tuple[re.Pattern[str], ...] = (
-        re.compile("^!"),
-        re.compile("^/"),
-        re.compile("^:~:"),
+    anchor_ignore: tuple[SafePattern, ...] = (
+        compile_safe("^!"),
+        compile_safe("^/"),
+        compile_safe("^:~:"),
     )
-    anchor_ignore_urls: tuple[re.Pattern[str], ...] = ()
+    anchor_ignore_urls: tuple[SafePattern, ...] = ()
     anchor_max_bytes: int = 16 * 1024 * 1024
     headers: tuple[HostHeaders, ...] = ()
     allow_private: bool = False
@@ -163,16 +164,15 @@ def _non_negative(table: Mapping[str, Any], key: str, where: str) -> Any:
     return value
 
 
-def _compile(pattern: str, key: str, where: str) -> re.Pattern[str]:
+def _compile(pattern: str, key: str, where: str) -> SafePattern:
+    # User patterns run under the time limit of docs_audit.saferegex.
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise UsageError(
-            f"{where}'docs-audit.links.{key}': invalid regular expression {pattern!r}: {exc}"
-        ) from None
+        return compile_safe(pattern)
+    except PatternError as exc:
+        raise UsageError(f"{where}'docs-audit.links.{key}': {exc}") from None
 
 
-def _patterns(table: Mapping[str, Any], key: str, where: str) -> tuple[re.Pattern[str], ...]:
+def _patterns(table: Mapping[str, Any], key: str, where: str) -> tuple[SafePattern, ...]:
     return tuple(_compile(p, key, where) for p in table[key])
 
 
