@@ -156,7 +156,7 @@ def make_alert(
     )
 
 
-class Rule:
+class ValeRule:
     """A compiled rule."""
 
     definition: Definition
@@ -169,7 +169,7 @@ class Rule:
         raise NotImplementedError
 
 
-class Existence(Rule):
+class Existence(ValeRule):
     def __init__(
         self,
         definition: Definition,
@@ -219,7 +219,7 @@ def dotnet_replace(pattern: SafePattern, text: str, template: str) -> str:
     return str(pattern.sub(expand, text))
 
 
-class Substitution(Rule):
+class Substitution(ValeRule):
     def __init__(
         self,
         definition: Definition,
@@ -283,7 +283,7 @@ def match_token(expected: str, observed: str) -> bool:
     return pattern.search(observed) is not None
 
 
-class Occurrence(Rule):
+class OccurrenceRule(ValeRule):
     def __init__(self, definition: Definition, pattern: SafePattern, low: int, high: int) -> None:
         self.definition = definition
         self.pattern = pattern
@@ -314,7 +314,7 @@ class Occurrence(Rule):
         return [alert]
 
 
-class Repetition(Rule):
+class Repetition(ValeRule):
     def __init__(
         self,
         definition: Definition,
@@ -408,7 +408,7 @@ def case_check(
     return lambda s, r: (match, pattern.search(s) is not None or search(r, s))
 
 
-class Capitalization(Rule):
+class Capitalization(ValeRule):
     def __init__(
         self, definition: Definition, check: CaseCheck, exceptions: SafePattern | None
     ) -> None:
@@ -429,7 +429,7 @@ def has_capture_group(pattern: str) -> bool:
     return pattern.count("(") > pattern.count("(?") + pattern.count("\\(")
 
 
-class Conditional(Rule):
+class Conditional(ValeRule):
     def __init__(
         self,
         definition: Definition,
@@ -478,7 +478,7 @@ class Step:
     names: tuple[str, str]
 
 
-class Consistency(Rule):
+class Consistency(ValeRule):
     def __init__(self, definition: Definition, steps: list[Step]) -> None:
         self.definition = definition
         self.steps = steps
@@ -499,7 +499,7 @@ class Consistency(Rule):
         return alerts
 
 
-class Unsupported(Rule):
+class Unsupported(ValeRule):
     """A valid Vale rule type the built-in engine does not evaluate."""
 
     def __init__(self, definition: Definition) -> None:

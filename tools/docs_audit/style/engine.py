@@ -17,14 +17,14 @@ from pathlib import Path
 
 from ..saferegex import RegexTimeout
 from . import nlp
-from .checks import Consistency, Rule
+from .checks import Consistency, ValeRule
 from .context import LineIndex, MaskedText
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
 from .model import Alert, Block, FileState, RuleTimeout, StyleAlert
-from .rules import RuleSet
+from .rules import ValeStyleRules
 from .walker import Token, Walker, token_text, tokenize_html
 
 MARKDOWN_EXTS = (".md", ".mdown", ".markdown", ".markdn")
@@ -141,7 +141,9 @@ class _Run:
     count: int
     line_lengths: list[int] | None
     summary: list[str] = field(default_factory=list)
-    candidates: dict[tuple[str, bool], list[tuple[str, str, Rule]]] = field(default_factory=dict)
+    candidates: dict[tuple[str, bool], list[tuple[str, str, ValeRule]]] = field(
+        default_factory=dict
+    )
     shown: str = ""
     #: Rules stopped by the regex time limit: they skip the rest of the file.
     timeouts: dict[str, RuleTimeout] = field(default_factory=dict)
@@ -150,7 +152,7 @@ class _Run:
 class Linter:
     """Lints files with one configuration and its compiled rules."""
 
-    def __init__(self, config: ValeConfig, rules: RuleSet, myst: bool = True) -> None:
+    def __init__(self, config: ValeConfig, rules: ValeStyleRules, myst: bool = True) -> None:
         self.config = config
         self.rules = rules
         self.myst = myst
@@ -203,7 +205,7 @@ class Linter:
 
     # -- running rules -------------------------------------------------------------
 
-    def _applies(self, name: str, run: _Run, rule: Rule, scope: str, sentence: bool) -> bool:
+    def _applies(self, name: str, run: _Run, rule: ValeRule, scope: str, sentence: bool) -> bool:
         """Vale's ``shouldRun`` without the comment controls (fixed for a file)."""
         definition = rule.definition
         if not definition.scope.matches(scope, sentence):
@@ -219,7 +221,7 @@ class Linter:
                 return value
         return style in run.state.base_styles
 
-    def candidates(self, run: _Run, blk: Block) -> list[tuple[str, str, Rule]]:
+    def candidates(self, run: _Run, blk: Block) -> list[tuple[str, str, ValeRule]]:
         """The rules that may run on blocks of this scope in this file (cached)."""
         key = (blk.scope, blk.is_sentence)
         found = run.candidates.get(key)
