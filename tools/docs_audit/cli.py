@@ -18,6 +18,8 @@ import click
 from . import __version__
 from .config import Config, load_config
 from .findings import Report, UsageError
+from .output import write_output
+from .report.escape import printable
 
 FORMAT_CHOICES = ["text", "json", "github", "sarif", "markdown"]
 
@@ -68,13 +70,7 @@ def emit(
     color = chosen if chosen is not None else (output is None and sys.stdout.isatty())
     if text is None:
         text = render(report, fmt, color=color and fmt == "text")
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
-    else:
-        click.echo(text, nl=False)
+    write_output(output, text)
     return 1 if report.errors else 0
 
 
@@ -260,7 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return 2
     except UsageError as exc:
-        click.echo(f"docs-audit: error: {exc}", err=True)
+        # Errors name files, whose names can hold anything.
+        click.echo(f"docs-audit: error: {printable(str(exc))}", err=True)
         return 2
     except KeyboardInterrupt:
         click.echo("docs-audit: interrupted", err=True)

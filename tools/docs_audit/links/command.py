@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..findings import UsageError
+from ..output import write_output
 
 FORMATS = ["text", "json", "github", "sarif", "markdown"]
 
@@ -97,8 +98,7 @@ def links(
         click.echo(f"docs-audit links: warning: {warning}", err=True)
     markdown = render_markdown(report)
     if markdown_report is not None:
-        markdown_report.parent.mkdir(parents=True, exist_ok=True)
-        markdown_report.write_text(markdown, encoding="utf-8")
+        write_output(markdown_report, markdown)
     from ..api import apply_selection
     from ..cli import emit
     from ..findings import Report

@@ -73,6 +73,7 @@ def style(
     level error is found, 2 when the configuration or a rule file is broken.
     """
     from ..cli import emit
+    from ..report.escape import printable
     from .api import check_style, to_findings
 
     config = _config(ctx, config_path)
@@ -89,14 +90,14 @@ def style(
         )
     if fmt == "line":
         # Vale's own format stays Vale's: every alert, as vale would print it.
-        lines = [a.as_line() for a in sorted(run.alerts, key=lambda a: (a.path, a.line, a.column))]
+        ordered = sorted(run.alerts, key=lambda a: (a.path, a.line, a.column))
+        lines = [printable(a.as_line()) for a in ordered]
         for error in run.errors:
-            click.echo(f"docs-audit style: error: {error}", err=True)
+            click.echo(f"docs-audit style: error: {printable(error)}", err=True)
         for stopped in run.timeouts:
+            where = printable(f"{stopped.path}:{stopped.line}")
             click.echo(
-                f"docs-audit style: error: {stopped.path}:{stopped.line}: [{stopped.rule}] "
-                f"{stopped.message}",
-                err=True,
+                f"docs-audit style: error: {where}: [{stopped.rule}] {stopped.message}", err=True
             )
         failed = (
             any(a.severity == "error" for a in run.alerts) or bool(run.errors) or bool(run.timeouts)
