@@ -56,5 +56,18 @@ def markdown_cell(text: str) -> str:
 
 
 def markdown_code(text: str) -> str:
-    """A cell value set in monospace, as safely as :func:`markdown_cell`."""
-    return f"<code>{markdown_cell(text)}</code>"
+    """A cell value set in monospace, as safely as :func:`markdown_cell`.
+
+    A code span shows its content literally (no HTML, no emphasis), so only
+    the table's pipe needs its escape; the fence is one backtick longer than
+    any run inside. A backslash could turn that escape into a literal pipe
+    that ends the cell, so such text is shown as ``<code>`` with references.
+    """
+    shown = printable(text)
+    if "\\" in shown:
+        return f"<code>{markdown_cell(shown)}</code>"
+    shown = shown.replace("|", "\\|")
+    longest = max((len(run) for run in re.findall("`+", shown)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if shown[:1] in ("`", " ") or shown[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
