@@ -1,0 +1,76 @@
+"""Pages that used to make the style engine quadratic: each alert found, and the run ends.
+
+Speed is shown by benchmarks/hostile.py; here the guard is only against a hang.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HANG_GUARD = 600
+REPEATED = "VL701 [Vale.Repetition] 'the' is repeated!"
+
+
+def _project(root: Path, page: str) -> Path:
+    shutil.copytree(REPO / ".vale", root / ".vale")
+    shutil.copy(REPO / ".vale.ini", root / ".vale.ini")
+    (root / "docs").mkdir()
+    (root / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (root / "docs" / "page.md").write_text(page, encoding="utf-8")
+    (root / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', "utf-8")
+    return root
+
+
+def _locations(root: Path) -> tuple[int, list[tuple[int, int]]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "docs_audit.cli", "style", "docs/page.md"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+    )
+    found = []
+    for line in result.stdout.splitlines():
+        if line.endswith(REPEATED):
+            _, number, column, _ = line.split(":", 3)
+            found.append((int(number), int(column)))
+    return result.returncode, found
+
+
+def test_a_one_megabyte_line_of_repeated_words(tmp_path: Path) -> None:
+    words = 250_000  # "the " x 250,000 = 1 MB on line 3
+    status, found = _locations(_project(tmp_path, "# Title\n\n" + "the " * words + "\n"))
+
+    assert status == 1
+    # A repeat is reported at the first word of each pair, then counting restarts.
+    assert found == [(3, 1 + 4 * k) for k in range(words - 1)]
+
+
+def test_a_hundred_thousand_lines(tmp_path: Path) -> None:
+    lines = ["# Title", ""]
+    expected = []
+    block = 0
+    while len(lines) < 100_000:
+        block += 1
+        kind = block % 25
+        if kind == 0:
+            lines += [f"## Section {block // 25}", ""]
+        elif kind == 5:
+            lines += ["```python", f"value = {block}", "```", ""]
+        elif kind == 10:
+            lines += [f"- item {block} of the list", f"- another item {block}", ""]
+        elif kind == 17:
+            prefix = f"Paragraph {block} says "
+            expected.append((len(lines) + 1, len(prefix) + 1))
+            lines += [prefix + "the the rest.", ""]
+        else:
+            lines += [f"Paragraph {block} says the same thing as the one before it.", ""]
+    status, found = _locations(_project(tmp_path, "\n".join(lines) + "\n"))
+
+    assert len(lines) >= 100_000 and len(expected) > 1000
+    assert status == 1
+    assert found == expected
