@@ -12,6 +12,7 @@ from .escape import readable
 def summary(report: Report) -> dict[str, object]:
     return {
         "files": report.files_checked,
+        **({"skipped": report.files_skipped} if report.files_skipped else {}),
         "errors": report.errors,
         "warnings": report.warnings,
         "total": len(report.findings),

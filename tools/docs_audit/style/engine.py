@@ -18,7 +18,7 @@ from pathlib import Path
 from ..saferegex import RegexTimeout
 from . import nlp
 from .checks import Consistency, ValeRule
-from .context import LineIndex, MaskedText
+from .masked import LineIndex, MaskedText
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after

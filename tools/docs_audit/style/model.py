@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .context import LineIndex
+from .masked import LineIndex
 
 LEVEL_NAMES = ("suggestion", "warning", "error")
 

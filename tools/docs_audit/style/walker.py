@@ -1,6 +1,6 @@
 """HTML tokens and the search context that Vale's walker keeps while reading them.
 
-The context is the file's text (UTF-8 bytes, a :class:`~.context.MaskedText`).
+The context is the file's text (UTF-8 bytes, a :class:`~.masked.MaskedText`).
 Each piece of text the walker reads is masked in it once its block has been
 linted, so that later searches find later occurrences; attribute values such
 as link targets are masked as they pass. The walker also tracks the line it
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote_plus
 
-from .context import MaskedText
+from .masked import MaskedText
 from .model import Block
 
 
