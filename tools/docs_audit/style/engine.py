@@ -18,11 +18,11 @@ from pathlib import Path
 from ..saferegex import RegexTimeout
 from . import nlp
 from .checks import Consistency, ValeRule
-from .masked import LineIndex, MaskedText
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
+from .masked import LineIndex, MaskedText
 from .model import Alert, Block, FileState, RuleTimeout, StyleAlert
 from .rules import ValeStyleRules
 from .walker import Token, Walker, token_text, tokenize_html
