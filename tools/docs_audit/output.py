@@ -25,16 +25,18 @@ def write_output(path: Path | None, text: str) -> None:
     still holds a lone surrogate (a name that was not UTF-8) is written with a
     backslash escape rather than failing.
     """
-    data = text.encode("utf-8", errors="backslashreplace")
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            path.write_bytes(text.encode("utf-8", errors="backslashreplace"))
         except OSError as exc:
             raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
         return
     try:
-        click.echo(data.decode("utf-8"), nl=False)
+        try:
+            click.echo(text, nl=False)
+        except UnicodeEncodeError:  # nothing was written: the text is encoded first
+            click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
         sys.stdout.flush()
     except OSError as exc:
         _drop_stdout()

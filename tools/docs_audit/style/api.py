@@ -135,9 +135,11 @@ def to_findings(run: StyleRun, cwd: Path, root: Path) -> list[Finding]:
     findings: list[Finding] = []
     # Resolved once a file: a page with 100,000 alerts resolved its path 100,000 times.
     shown: dict[str, str] = {}
+    messages: dict[str, str] = {}  # equal messages share one object
     for alert in run.alerts:
         rule = codes.BY_LEVEL.get(alert.severity, codes.WARNING)
         message = f"[{alert.check}] {alert.message}"
+        message = messages.setdefault(message, message)
         if alert.path not in shown:
             shown[alert.path] = _project_path(alert.path, cwd, root)
         findings.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -138,19 +139,34 @@ def fix_alert(action: Action, match: str) -> list[str]:
     return [match]
 
 
+@lru_cache(maxsize=1024)
+def shared(text: str) -> str:
+    """One object for equal short strings: a page with 250,000 alerts of one rule
+    repeats one match and one message, which need not be held 250,000 times."""
+    return text
+
+
+@lru_cache(maxsize=1024)
+def message_for(template: str, *args: object) -> str:
+    """:func:`sprintf`, with equal messages shared (see :func:`shared`)."""
+    return sprintf(template, *args)
+
+
 def make_alert(
     chk: Definition, span: tuple[int, int], text: str, message: str | None = None
 ) -> Alert:
     """Vale's ``makeAlert``: the message gets the match (and any fix), unless given."""
     match = text[span[0] : span[1]]
+    if len(match) <= 64:
+        match = shared(match)
     if message is not None:
         pass
     elif chk.action.name:
         fixed = fix_alert(chk.action, match)
         repl = fixed[0] if len(fixed) == 1 else to_sentence(fixed, "or") if fixed else match
-        message = sprintf(chk.message, match, repl)
+        message = message_for(chk.message, match, repl)
     else:
-        message = sprintf(chk.message, match)
+        message = message_for(chk.message, match)
     return Alert(
         chk.name, chk.level, message, match, [span[0], span[1]], link=chk.link, limit=chk.limit
     )
@@ -358,7 +374,7 @@ class Repetition(ValeRule):
                     and not search(self.exceptions, converted)
                     and not phrases.contains(span)
                 ):
-                    message = sprintf(self.definition.message, curr)
+                    message = message_for(self.definition.message, curr)
                     alerts.append(make_alert(self.definition, span, text, message))
                     count = 0
             previous_span = found.span()

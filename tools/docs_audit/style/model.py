@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .masked import LineIndex
@@ -83,7 +84,8 @@ class Alert:
     link: str = ""
     line: int = 0
     limit: int = 0
-    offset: list[str] = field(default_factory=list)
+    # An immutable default: a long line can hold hundreds of thousands of alerts.
+    offset: Sequence[str] = ()
     anchored: bool = False
 
 
