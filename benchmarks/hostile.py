@@ -502,7 +502,7 @@ def main() -> int:
                 shutil.rmtree(root)
             root.mkdir(parents=True)
             args = case.build(root, server.url)
-            outcome = run(args, root, 4 * case.budget + 10, case.stdout_to)
+            outcome = run(args, root, 4 * case.budget + 60, case.stdout_to)
             result = verdict(case, outcome, root)
             failed += result != "ok"
             print(
