@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.hostile.pages import hundred_thousand_lines, one_megabyte_line  # noqa: E402
+
 MB = 1024 * 1024
 RSS_LIMIT_MB = 200
 SIZE_CAP = 10_000_000  # the default max-file-size, in bytes
@@ -98,25 +102,6 @@ def vale_rule(root: Path, rule: str, ini_extra: str = "") -> None:
         f"BasedOnStyles = Hostile\n{ini_extra}",
         encoding="utf-8",
     )
-
-
-def hundred_thousand_lines() -> str:
-    lines = ["# Title", ""]
-    block = 0
-    while len(lines) < 100_000:
-        block += 1
-        kind = block % 25
-        if kind == 0:
-            lines += [f"## Section {block // 25}", ""]
-        elif kind == 5:
-            lines += ["```python", f"value = {block}", "```", ""]
-        elif kind == 10:
-            lines += [f"- item {block} of the list", f"- another item {block}", ""]
-        elif kind == 17:
-            lines += [f"Paragraph {block} says the the rest.", ""]
-        else:
-            lines += [f"Paragraph {block} says the same thing as the one before it.", ""]
-    return "\n".join(lines) + "\n"
 
 
 def deep_rst(depth: int) -> str:
@@ -197,12 +182,12 @@ def expect_no_workflow_command(outcome: Outcome, root: Path) -> str | None:
 
 
 def _style_line(root: Path, server: str) -> list[str]:
-    project(root, {"page.md": "# Title\n\n" + "the " * 250_000 + "\n"}, vale=True)
+    project(root, {"page.md": one_megabyte_line()}, vale=True)
     return ["style", "docs/page.md"]
 
 
 def _style_lines(root: Path, server: str) -> list[str]:
-    project(root, {"page.md": hundred_thousand_lines()}, vale=True)
+    project(root, {"page.md": hundred_thousand_lines()[0]}, vale=True)
     return ["style", "docs/page.md"]
 
 
@@ -310,7 +295,7 @@ def _link(path: str) -> Callable[[Path, str], list[str]]:
 CASES = [
     Case("style: 1 MB line of repeated words", 5, _style_line,
          expect(1, count=("VL701 [Vale.Repetition]", 249_999))),
-    Case("style: 100,000 lines", 5, _style_lines, expect(1, count=("VL701 [Vale.Repetition]", hundred_thousand_lines().count("the the")))),
+    Case("style: 100,000 lines", 5, _style_lines, expect(1, count=("VL701 [Vale.Repetition]", len(hundred_thousand_lines()[1])))),
     Case("regex: Vale rule (a|a)+$", 2, _vale_rule, expect(1, "VL705 [Hostile.Backtrack]")),
     Case("regex: BlockIgnores (a|a)+$", 2, _block_ignores, expect(1, "VL705 [BlockIgnores]")),
     Case("regex: code placeholders (a|a)+$", 2, _placeholders,

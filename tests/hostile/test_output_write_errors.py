@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def _project(root: Path) -> Path:
 
 
 def _run(
-    root: Path, *args: str, stdout: object = subprocess.PIPE
+    root: Path, *args: str, stdout: int | IO[Any] = subprocess.PIPE
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "docs_audit.cli", *args],

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .pages import hundred_thousand_lines, one_megabyte_line
+
 REPO = Path(__file__).resolve().parents[2]
 HANG_GUARD = 600
 REPEATED = "VL701 [Vale.Repetition] 'the' is repeated!"
@@ -42,8 +44,8 @@ def _locations(root: Path) -> tuple[int, list[tuple[int, int]]]:
 
 
 def test_a_one_megabyte_line_of_repeated_words(tmp_path: Path) -> None:
-    words = 250_000  # "the " x 250,000 = 1 MB on line 3
-    status, found = _locations(_project(tmp_path, "# Title\n\n" + "the " * words + "\n"))
+    words = 250_000
+    status, found = _locations(_project(tmp_path, one_megabyte_line(words)))
 
     assert status == 1
     # A repeat is reported at the first word of each pair, then counting restarts.
@@ -51,26 +53,9 @@ def test_a_one_megabyte_line_of_repeated_words(tmp_path: Path) -> None:
 
 
 def test_a_hundred_thousand_lines(tmp_path: Path) -> None:
-    lines = ["# Title", ""]
-    expected = []
-    block = 0
-    while len(lines) < 100_000:
-        block += 1
-        kind = block % 25
-        if kind == 0:
-            lines += [f"## Section {block // 25}", ""]
-        elif kind == 5:
-            lines += ["```python", f"value = {block}", "```", ""]
-        elif kind == 10:
-            lines += [f"- item {block} of the list", f"- another item {block}", ""]
-        elif kind == 17:
-            prefix = f"Paragraph {block} says "
-            expected.append((len(lines) + 1, len(prefix) + 1))
-            lines += [prefix + "the the rest.", ""]
-        else:
-            lines += [f"Paragraph {block} says the same thing as the one before it.", ""]
-    status, found = _locations(_project(tmp_path, "\n".join(lines) + "\n"))
+    page, expected = hundred_thousand_lines()
+    status, found = _locations(_project(tmp_path, page))
 
-    assert len(lines) >= 100_000 and len(expected) > 1000
+    assert page.count("\n") >= 100_000 and len(expected) > 1000
     assert status == 1
     assert found == expected

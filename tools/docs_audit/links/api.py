@@ -202,7 +202,7 @@ def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
         if any(pattern.search(url) for pattern in settings.ignore):
             return UrlResult(url, Verdict.IGNORED, "matches an ignore pattern")
     except RegexTimeout as exc:
-        return UrlResult(url, Verdict.SKIPPED, f"not checked: 'links.ignore': {exc}")
+        return UrlResult(url, Verdict.SKIPPED, f"'links.ignore': {exc}")
     reason = refusal(url, settings.allow_private)
     if reason is not None:
         return UrlResult(url, Verdict.SKIPPED, reason)

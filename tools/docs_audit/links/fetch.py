@@ -100,7 +100,7 @@ class Fetcher:
         try:
             wanted, unchecked = self._split_fragments(url, fragments)
         except RegexTimeout as exc:
-            return UrlResult(url, Verdict.SKIPPED, f"not checked: 'links.anchor-ignore': {exc}")
+            return UrlResult(url, Verdict.SKIPPED, f"'links.anchor-ignore': {exc}")
         method = "GET" if wanted else "HEAD"
         current, chain, statuses, sent = url, [url], [], 0
         for _ in range(self.settings.max_redirects + 1):
