@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from . import nlp
 from .goutil import rune_len, substitute
@@ -71,20 +72,34 @@ def initial_position(ctx: bytes | bytearray, text: str, alert: Alert) -> tuple[i
     if offset >= 0:
         ctx, _ = substitute(ctx, ctx[:offset], b"@")
     sub = alert.match
-    spans = [m.span() for m in _match_pattern(sub).finditer(ctx)]
-    if not spans:
+    # Matches are taken one at a time, up to the first that will do: listing
+    # every occurrence in the file (and counting its characters) for each
+    # alert made a page of many alerts cost their number times its length.
+    # No match can start more than one byte before the first occurrence of the
+    # text itself, so the scan starts there instead of at the top of the file
+    # (the pattern's `^` only ever matches at 0, which is then where it starts).
+    literal = sub.encode("utf-8")
+    first_literal = ctx.find(literal) if not any(q in sub for q in _QUOTES) else 0
+    start_at = len(ctx) if first_literal < 0 else max(0, first_literal - 1)
+    found = _match_pattern(sub).finditer(ctx, start_at)
+    first = next(found, None)
+    if first is None:
         idx = ctx.find(sub.encode("utf-8"))
         if idx < 0:
             return _guess(ctx, text, sub)
     else:
-        idx = spans[0][0]
-        size = rune_len(ctx)
-        for start, end in spans:
+        idx = first.start()
+        size = -1
+        for match in chain((first,), found):
+            start, end = match.span()
             before, after = start - 1, end + 1
             if before > 0 and ctx[before : before + 1] in (b"`", b"-"):
                 continue
-            if after < size and ctx[after : after + 1] in (b"`", b"-"):
-                continue
+            if ctx[after : after + 1] in (b"`", b"-"):
+                if size < 0:
+                    size = rune_len(ctx)
+                if after < size:
+                    continue
             idx = start
             break
     if ctx[idx : idx + 1] == b"_":
@@ -130,20 +145,44 @@ def find_loc(
 
 
 def assign_loc(ctx: bytes | bytearray, blk: Block, pad: int, alert: Alert) -> tuple[int, list[int]]:
-    """Vale's ``assignLoc``: the block's own line, or a line holding the match exactly."""
+    """Vale's ``assignLoc``: the block's own line, or a line holding the match exactly.
+
+    That is the first line (of ``split_after(ctx)``) that either is the block's
+    line or has the match's bytes at ``span`` with a byte after them. Both are
+    found by C-level searches instead of a Python step per line of the file for
+    every alert.
+    """
     loc = alert.span
+    if loc[0] < 0 or loc[1] < 0:
+        return blk.line + 1, alert.span
+    lines = ctx.count(b"\n") + 1
+    candidates = [blk.line] if 0 <= blk.line < lines else []
     match = alert.match.encode("utf-8")
-    for idx, line in enumerate(split_after(ctx)):
-        if loc[0] < 0 or loc[1] < 0:
-            continue
-        exact = len(line) > loc[1] and line[loc[0] : loc[1]] == match
-        if exact or idx == blk.line:
-            pos, substring = initial_position(line, blk.text, alert)
-            loc[0] = pos + pad
-            loc[1] = pos + len(substring) - 1
-            _clamp(loc, rune_len(line), pad)
-            return idx + 1, loc
-    return blk.line + 1, alert.span
+    if loc[1] - loc[0] == len(match) and b"\n" not in match:
+        exact = re.compile(b"(?m)^[^\n]{%d}" % loc[0] + re.escape(match) + b"(?=[\\s\\S])").search(
+            ctx
+        )
+        if exact is not None:
+            candidates.append(ctx.count(b"\n", 0, exact.start()))
+    if not candidates:
+        return blk.line + 1, alert.span
+    idx = min(candidates)
+    start = _line_start(ctx, idx)
+    end = ctx.find(b"\n", start)
+    line = bytes(ctx[start:]) if end < 0 else bytes(ctx[start : end + 1])
+    pos, substring = initial_position(line, blk.text, alert)
+    loc[0] = pos + pad
+    loc[1] = pos + len(substring) - 1
+    _clamp(loc, rune_len(line), pad)
+    return idx + 1, loc
+
+
+def _line_start(data: bytes | bytearray, index: int) -> int:
+    """Where line ``index`` (0-based) of ``data`` begins."""
+    if index == 0:
+        return 0
+    skipped = re.compile(b"(?:[^\n]*\n){%d}" % index).match(data)
+    return skipped.end() if skipped is not None else len(data)
 
 
 def anchor(alert: Alert, blk: Block) -> None:
