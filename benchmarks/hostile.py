@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile.pages import hundred_thousand_lines, one_megabyte_line  # noqa: E402
+from tests.hostile.pages import CONF_PY, hundred_thousand_lines, one_megabyte_line  # noqa: E402
 
 MB = 1024 * 1024
 RSS_LIMIT_MB = 200
@@ -78,7 +78,7 @@ class Outcome:
 def project(root: Path, pages: dict[str, str | bytes], table: str = "", vale: bool = False) -> None:
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    (docs / "conf.py").write_text('project = "hostile"\n', encoding="utf-8")
+    (docs / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (root / "pyproject.toml").write_text(
         f'[tool.docs-audit]\ndocs-root = "docs"\n\n{table}', encoding="utf-8"
     )

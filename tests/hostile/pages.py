@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+#: conf.py of the generated projects: Markdown pages are sources only with MyST, as in Sphinx.
+CONF_PY = 'project = "hostile"\nextensions = ["myst_parser"]\n'
+
 #: A repeat the Vale.Repetition rule reports, once per paragraph that has it.
 REPEAT = "the the"
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .pages import CONF_PY
+
 HANG_GUARD = 120
 
 INJECTED = "x\n::error file=README.md::pwned.md"
@@ -20,7 +22,7 @@ PAGE = "# Page\n\n```text\nTODO\n```\n"
 def _project(root: Path) -> Path:
     docs = root / "docs"
     docs.mkdir()
-    (docs / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (docs / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (root / "pyproject.toml").write_text(
         '[tool.docs-audit]\ndocs-root = "docs"\n\n'
         '[tool.docs-audit.code]\nplaceholders = ["TODO\\\\S*"]\n',

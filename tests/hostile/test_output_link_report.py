@@ -13,6 +13,8 @@ import pytest
 
 from tests.links.simweb import Reply, SimWeb, Site, redirect
 
+from .pages import CONF_PY
+
 HANG_GUARD = 120
 TARGET = "/moved/<img src=x onerror=alert(1)>|@team`*x*`"
 
@@ -30,7 +32,7 @@ def server() -> Iterator[str]:
 
 def test_a_redirect_target_is_text_in_the_markdown_report(server: str, tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (tmp_path / "docs" / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (tmp_path / "docs" / "index.md").write_text(
         f"# T\n\nSee <{server.rstrip('/')}/old>.\n", "utf-8"
     )

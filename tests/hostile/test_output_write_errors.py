@@ -9,6 +9,8 @@ from typing import IO, Any
 
 import pytest
 
+from .pages import CONF_PY
+
 HANG_GUARD = 120
 FULL = Path("/dev/full")
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
 
 def _project(root: Path) -> Path:
     (root / "docs").mkdir()
-    (root / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (root / "docs" / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (root / "docs" / "index.md").write_text("# Index\n\nText.\n", encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', "utf-8")
     return root

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .pages import CONF_PY
+
 HANG_GUARD = 120  # seconds; the limit is 2 s of CPU per search
 CATASTROPHIC = "(a|a)+$"
 HOSTILE = "a" * 64 + "!"
@@ -13,7 +15,7 @@ HOSTILE = "a" * 64 + "!"
 
 def _project(root: Path, table: str, page: str) -> Path:
     (root / "docs").mkdir()
-    (root / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (root / "docs" / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (root / "docs" / "index.md").write_text(page, encoding="utf-8")
     (root / "pyproject.toml").write_text(
         f'[tool.docs-audit]\ndocs-root = "docs"\n\n{table}', encoding="utf-8"

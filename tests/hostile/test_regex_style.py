@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .pages import CONF_PY
+
 HANG_GUARD = 120  # seconds; the limit itself is 2 s of CPU per pattern and block
 
 
 def _project(root: Path, rule: str, ini_extra: str = "") -> Path:
     (root / "docs").mkdir()
-    (root / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (root / "docs" / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', "utf-8")
     styles = root / "styles" / "Hostile"
     styles.mkdir(parents=True)

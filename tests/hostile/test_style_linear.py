@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .pages import hundred_thousand_lines, one_megabyte_line
+from .pages import CONF_PY, hundred_thousand_lines, one_megabyte_line
 
 REPO = Path(__file__).resolve().parents[2]
 HANG_GUARD = 600
@@ -21,7 +21,7 @@ def _project(root: Path, page: str) -> Path:
     shutil.copytree(REPO / ".vale", root / ".vale")
     shutil.copy(REPO / ".vale.ini", root / ".vale.ini")
     (root / "docs").mkdir()
-    (root / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (root / "docs" / "conf.py").write_text(CONF_PY, encoding="utf-8")
     (root / "docs" / "page.md").write_text(page, encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n', "utf-8")
     return root
