@@ -110,8 +110,9 @@ def links(
     if fix or diff:
         _fix(result, state.config, overrides, write=fix)
     if markdown_report is not None and result.stages:
-        markdown_report.parent.mkdir(parents=True, exist_ok=True)
-        markdown_report.write_text(result.stages[0].markdown or "", encoding="utf-8")
+        from ..output import write_output
+
+        write_output(markdown_report, result.stages[0].markdown or "")
     if diff and output is None:  # stdout carries the diff: `links --diff > fix.patch`
         raise SystemExit(1 if result.report.errors else 0)
     raise SystemExit(finish(result, fmt, output, state))

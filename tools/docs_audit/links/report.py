@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding, Severity
+from ..report.escape import markdown_cell, markdown_code
 from .api import LinkReport
 from .history import History, day
 from .results import split_fragment
@@ -14,7 +15,8 @@ MAX_ROWS = 200
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # URLs, status lines and redirect targets come from servers: shown as text only.
+    return markdown_cell(text)
 
 
 def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
@@ -82,7 +84,7 @@ def _section(findings: list[Finding], title: str, severity: Severity, max_rows: 
         if finding.severity is not severity:
             continue
         key = (finding.url or "", f"{finding.code} {finding.name}", finding.message)
-        grouped[key].append(f"`{finding.path}:{finding.line}:{finding.column}`")
+        grouped[key].append(markdown_code(f"{finding.path}:{finding.line}:{finding.column}"))
     if not grouped:
         return []
     count = len({url for url, _, _ in grouped})
@@ -92,5 +94,5 @@ def _section(findings: list[Finding], title: str, severity: Severity, max_rows: 
             lines.append(f"| … | {len(grouped) - max_rows} more | |")
             break
         shown = url or "—"
-        lines.append(f"| {_cell(shown)} | {rule}: {_cell(message)} | {', '.join(places)} |")
+        lines.append(f"| {_cell(shown)} | {_cell(rule)}: {_cell(message)} | {', '.join(places)} |")
     return [*lines, ""]
