@@ -157,8 +157,11 @@ def fix_and_tell(
     import click
 
     result = fix_links(report, config, settings, write=write)
+    from ..report.escape import printable
+
     for line in result.skipped:
-        click.echo(f"docs-audit links: {line}", err=True)
+        # Targets come from servers' Location headers: no control characters reach the terminal.
+        click.echo(f"docs-audit links: {printable(line)}", err=True)
     count = len(result.rewrites)
     what = f"{count} URL{'' if count == 1 else 's'} in {len(result.files)} "
     what += "file" if len(result.files) == 1 else "files"
