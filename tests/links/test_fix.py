@@ -254,3 +254,11 @@ def test_a_linked_page_is_fixed_in_its_file_and_stays_a_link(
     assert main(links(tmp_path, "--fix")) == 0, capsys.readouterr().err
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == f"# Page\n\nSee {site.url('/new')}.\n"
+
+
+def test_a_target_with_control_characters_is_never_written() -> None:
+    from docs_audit.links.config import LinkSettings
+    from docs_audit.links.fix import why_not_rewrite
+
+    reason = why_not_rewrite("https://a.org/x", "https://a.org/\x1b[31mx", LinkSettings())
+    assert "cannot be written" in reason

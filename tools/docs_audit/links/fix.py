@@ -58,7 +58,7 @@ _LOGIN_QUERY = re.compile(
     re.IGNORECASE,
 )
 #: Characters that would end or break the URL in Markdown or reStructuredText.
-_UNSAFE = re.compile(r"[\s<>\"'`\\{}|^]")
+_UNSAFE = re.compile(r"[\s<>\"'`\\{}|^\x00-\x1f\x7f-\x9f]")
 _TRAILING = ".,:;!?*'\""
 
 
