@@ -24,13 +24,13 @@ from .anchors import AnchorScanner, is_line_anchor
 from .config import LinkSettings, substitute
 from .limits import Limits
 from .network import ResolutionError, UnsafeAddressError, reserved_name, unsafe_address
-from .results import UrlResult, Verdict, split_fragment
+from .results import PERMANENT, Hop, UrlResult, Verdict, split_fragment
 
 #: HEAD answers that say nothing about the page: ask again with GET.
 HEAD_UNRELIABLE = frozenset({400, 403, 405, 406, 409, 418, 501})
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-PERMANENT = frozenset({301, 308})
+
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 
 

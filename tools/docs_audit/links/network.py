@@ -147,21 +147,95 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport whose connection pool dials through :class:`Guard`.
+#: httpcore's exceptions and the httpx ones they become, most specific first.
+_MAPPED: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
 
-    httpx does not take a network backend, so the pool it builds is replaced by an
-    identical one that has ours (the pool is httpx's documented extension point in
-    httpcore; the attribute is stable across httpx 0.2x).
+
+def _as_httpx(exc: Exception) -> Exception:
+    """The httpx exception for an httpcore one (others unchanged), the cause kept."""
+    for source, target in _MAPPED:
+        if isinstance(exc, source):
+            mapped = target(str(exc))
+            mapped.__cause__ = exc
+            return mapped
+    return exc
+
+
+class _Stream(httpx.AsyncByteStream):
+    """A response body from httpcore, its errors turned into httpx ones."""
+
+    def __init__(self, inner: typing.AsyncIterable[bytes]) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> typing.AsyncIterator[bytes]:
+        try:
+            async for part in self._inner:
+                yield part
+        except Exception as exc:
+            raise _as_httpx(exc) from exc
+
+    async def aclose(self) -> None:
+        close = getattr(self._inner, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport over httpcore's connection pool that dials through :class:`Guard`.
+
+    Built from public API only: httpcore's pool takes a ``network_backend``, and
+    httpx's ``AsyncBaseTransport`` is its documented extension point.
     """
 
     def __init__(self, guard: Guard, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> None:
-        super().__init__(limits=limits, verify=verify, trust_env=False)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        context = httpx.create_ssl_context(verify=verify, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=_GuardedBackend(guard),
         )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        try:
+            response = await self._pool.handle_async_request(core)
+        except Exception as exc:
+            raise _as_httpx(exc) from exc
+        assert isinstance(response.stream, typing.AsyncIterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_Stream(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()

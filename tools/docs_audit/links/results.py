@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag
 
+#: Redirect statuses that say the address moved for good.
+PERMANENT = frozenset({301, 308})
+
 
 class Verdict(enum.Enum):
     """One verdict per distinct URL; each error verdict has its own rule code."""
@@ -21,6 +24,8 @@ class Verdict(enum.Enum):
     SKIPPED = "skipped"  # private or reserved host: reported, not fetched
     IGNORED = "ignored"  # not http(s), or matched an ignore pattern: counted only
     UNAVAILABLE = "network-unavailable"
+    #: Not checked because the audit's overall budget was spent first.
+    OVER_BUDGET = "over-budget"
 
     @property
     def working(self) -> bool:
@@ -43,12 +48,45 @@ FAILURES = frozenset(
 )
 
 
+class Failure(enum.Enum):
+    """Whether a failure will still be there on the next run.
+
+    Definitive: 404, 410 and other 4xx, an unknown host, a refused connection, a
+    redirect loop, a TLS failure. Transient: timeouts, resets, 5xx, 408, 429.
+    """
+
+    DEFINITIVE = "definitive"
+    TRANSIENT = "transient"
+
+
+#: Statuses that say "try again later", not "this page is gone".
+TRANSIENT_STATUSES = frozenset({408, 425, 429}) | frozenset(range(500, 600))
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One redirect followed: ``url`` answered ``status`` with a Location of ``target``."""
+
+    url: str
+    status: int
+    target: str
+
+    @property
+    def permanent(self) -> bool:
+        return self.status in PERMANENT
+
+
 @dataclass(frozen=True)
 class UrlResult:
     """The outcome for ``url``; ``anchors_found``/``anchors_missing`` are fragments.
 
     ``anchors_unchecked`` holds fragments that could not be verified (the page is
-    not HTML, or anchors are turned off): they are not reported.
+    not HTML, or anchors are turned off): they are not reported. ``anchors_too_big``
+    is the size cap (bytes) when the page was larger than it, so wanted anchors were
+    not all looked for: reported as a warning, never as missing.
+
+    ``hops`` is the redirect chain followed (empty when the URL answered itself);
+    ``final_url`` is where it ended. ``failure`` classifies failed verdicts.
     """
 
     url: str
@@ -65,11 +103,33 @@ class UrlResult:
     no_route: bool = field(default=False, compare=False)
     #: ``True`` when the URL's own name resolved to an address the guard refuses.
     address_refused: bool = field(default=False, compare=False)
+    hops: tuple[Hop, ...] = field(default=(), compare=False)
+    #: For a CONNECTION verdict: whether the cause may pass (a reset) or not (DNS, TLS).
+    transient_cause: bool = field(default=False, compare=False)
+    anchors_too_big: int | None = field(default=None, compare=False)
 
     def covers(self, fragments: frozenset[str]) -> bool:
         """Whether this result already answers for every fragment in ``fragments``."""
         known = self.anchors_found | self.anchors_missing | self.anchors_unchecked
         return fragments <= known
+
+    @property
+    def permanent_redirect(self) -> bool:
+        """Every hop of the chain was permanent (301/308), and there was one at least."""
+        return bool(self.hops) and all(hop.permanent for hop in self.hops)
+
+    @property
+    def failure(self) -> Failure | None:
+        """Definitive or transient for a failed verdict; ``None`` otherwise."""
+        if not self.verdict.failed:
+            return None
+        if self.verdict in (Verdict.TIMEOUT, Verdict.RATE_LIMITED):
+            return Failure.TRANSIENT
+        if self.verdict is Verdict.BROKEN and self.status in TRANSIENT_STATUSES:
+            return Failure.TRANSIENT
+        if self.verdict is Verdict.CONNECTION and self.transient_cause:
+            return Failure.TRANSIENT
+        return Failure.DEFINITIVE
 
 
 def split_fragment(url: str) -> tuple[str, str]:
