@@ -40,7 +40,7 @@ require-network = true
     assert settings.ignore[0].search("https://internal.corp/")
     assert settings.headers[0].pattern == "github.com"
     assert settings.allow_private and settings.require_network
-    assert settings.cache_file == tmp_path / ".docs-audit-cache" / "links.json"
+    assert settings.cache_file == tmp_path / ".docs-audit-cache" / "link-cache.sqlite"
 
 
 def test_defaults_are_polite() -> None:

@@ -106,7 +106,8 @@ def test_headers_per_host_with_environment_and_dropped_across_hosts(
     configured = settings(
         headers=(
             HostHeaders(
-                "127.0.0.1", (("Authorization", "Bearer ${TOKEN}"), ("X-Unset", "${NOT_SET}"))
+                f"http://127.0.0.1:{first.port}",
+                (("Authorization", "Bearer ${TOKEN}"), ("X-Unset", "${NOT_SET}")),
             ),
         ),
         environ={"TOKEN": "s3cret"},

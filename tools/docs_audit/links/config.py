@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Mapping
@@ -32,7 +33,10 @@ SCHEMA: dict[str, Field] = {
     ),
     "max-redirects": Field("int", 10, "Redirects followed before the link counts as broken."),
     "cache-file": Field(
-        "str", "", "Result cache, relative to the project root (default: <cache-dir>/links.json)."
+        "str",
+        "",
+        "Result cache (SQLite), relative to the project root"
+        " (default: <cache-dir>/link-cache.sqlite).",
     ),
     "cache-ttl": Field("int", 86400, "Seconds a successful result is reused without a request."),
     "ignore": Field("list[str]", [], "Regular expressions; matching URLs are not checked."),
@@ -68,17 +72,70 @@ SCHEMA: dict[str, Field] = {
     "require-network": Field(
         "bool", False, "Make an unreachable network an error instead of a warning."
     ),
+    "timeout-retries": Field(
+        "int", 0, "Further attempts after a timeout, each after the host's other work."
+    ),
+    "request-deadline": Field(
+        "float", 30.0, "Seconds one request may take in all: connection, headers and body."
+    ),
+    "min-rate": Field(
+        "int", 1024, "Slowest accepted body transfer in bytes per second (0: no minimum)."
+    ),
+    "budget": Field(
+        "float", 0.0, "Seconds the whole link audit may take (0: no limit); the rest is not checked."
+    ),
 }
+
+#: The link cache's file in the cache folder (the history store has its own).
+CACHE_NAME = "link-cache.sqlite"
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
 class HostHeaders:
-    """Extra headers for hosts matching ``pattern`` (a glob such as ``*.github.com``)."""
+    """Extra headers for one origin: ``pattern`` is ``[scheme://]host-glob[:port]``.
+
+    Without a scheme the origin is ``https`` on port 443: a token is never sent in
+    clear text or to another port of the same host unless the key names them.
+    """
 
     pattern: str
     headers: tuple[tuple[str, str], ...]
+
+    def matches(self, scheme: str, host: str, port: int | None) -> bool:
+        """Whether a request to ``scheme://host:port`` is of this origin."""
+        want_scheme, glob, want_port = parse_origin(self.pattern)
+        port = port if port is not None else DEFAULT_PORTS.get(scheme)
+        return (
+            scheme == want_scheme
+            and port == want_port
+            and fnmatch.fnmatchcase(host.lower(), glob)
+        )
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def parse_origin(pattern: str) -> tuple[str, str, int | None]:
+    """``(scheme, host glob, port)`` of a headers key; https and 443 by default."""
+    scheme, separator, rest = pattern.partition("://")
+    if not separator:
+        scheme, rest = "https", pattern
+    scheme = scheme.lower()
+    rest = rest.rstrip("/")
+    port = DEFAULT_PORTS.get(scheme)
+    if rest.startswith("["):  # an IPv6 literal
+        host, _, tail = rest[1:].partition("]")
+        if tail.startswith(":") and tail[1:].isdigit():
+            port = int(tail[1:])
+    else:
+        host, colon, tail = rest.rpartition(":")
+        if colon and tail.isdigit():
+            port = int(tail)
+        else:
+            host = rest
+    return scheme, host.lower(), port
 
 
 @dataclass(frozen=True)
@@ -109,6 +166,10 @@ class LinkSettings:
     allow_private: bool = False
     user_agent: str = DEFAULT_USER_AGENT
     require_network: bool = False
+    timeout_retries: int = 0
+    request_deadline: float = 30.0
+    min_rate: int = 1024
+    budget: float = 0.0
     #: Environment used for ${VAR} in headers (the process environment by default).
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), compare=False)
 
@@ -127,7 +188,7 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
         retry_backoff=_non_negative(table, "retry-backoff", where),
         retry_after_cap=_non_negative(table, "retry-after-cap", where),
         max_redirects=_non_negative(table, "max-redirects", where),
-        cache_file=(config.root / cache_file) if cache_file else config.cache_dir / "links.json",
+        cache_file=(config.root / cache_file) if cache_file else config.cache_dir / CACHE_NAME,
         cache_ttl=_non_negative(table, "cache-ttl", where),
         ignore=_patterns(table, "ignore", where),
         accept_status=frozenset(int(s) for s in table["accept-status"]),
@@ -142,10 +203,14 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
         anchor_ignore=_patterns(table, "anchor-ignore", where),
         anchor_ignore_urls=_patterns(table, "anchor-ignore-urls", where),
         anchor_max_bytes=_positive(table, "anchor-max-bytes", where),
-        headers=_headers(table["headers"], where),
+        headers=_headers(table["headers"], where, os.environ),
         allow_private=bool(table["allow-private"]),
         user_agent=str(table["user-agent"]),
         require_network=bool(table["require-network"]),
+        timeout_retries=_non_negative(table, "timeout-retries", where),
+        request_deadline=_positive(table, "request-deadline", where),
+        min_rate=_non_negative(table, "min-rate", where),
+        budget=_non_negative(table, "budget", where),
     )
 
 
@@ -176,17 +241,47 @@ def _patterns(table: Mapping[str, Any], key: str, where: str) -> tuple[re.Patter
     return tuple(_compile(p, key, where) for p in table[key])
 
 
-def _headers(value: Mapping[str, Any], where: str) -> tuple[HostHeaders, ...]:
+def _headers(
+    value: Mapping[str, Any], where: str, environ: Mapping[str, str]
+) -> tuple[HostHeaders, ...]:
     result = []
     for pattern, headers in value.items():
+        key = f"{where}'docs-audit.links.headers.{pattern}'"
         if not isinstance(headers, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
         ):
-            raise UsageError(
-                f"{where}'docs-audit.links.headers.{pattern}' must be a table of header = \"value\""
-            )
+            raise UsageError(f'{key} must be a table of header = "value"')
+        scheme, host, _ = parse_origin(pattern)
+        if scheme not in DEFAULT_PORTS or not host:
+            raise UsageError(f"{key}: expected [http(s)://]host[:port], got {pattern!r}")
+        for name, template in headers.items():
+            problem = header_problem(name, template, environ)
+            if problem is not None:
+                raise UsageError(f"{key}: header {name!r}: {problem}")
         result.append(HostHeaders(pattern.lower(), tuple(headers.items())))
     return tuple(result)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+#: What a header value may hold: visible ASCII and Latin-1, spaces and tabs inside.
+_VALUE = re.compile(r"^[\x21-\x7e\xa0-\xff](?:[\x20-\x7e\t\xa0-\xff]*[\x21-\x7e\xa0-\xff])?$")
+
+
+def header_problem(name: str, template: str, environ: Mapping[str, str]) -> str | None:
+    """Why the header cannot be sent (naming variables, never a value), or ``None``."""
+    if not _TOKEN.match(name):
+        return "not a valid header name"
+    for variable in _ENV.findall(template):
+        found = environ.get(variable, "")
+        if found and not _VALUE.match(found):
+            return (
+                f"${{{variable}}} holds a character a header cannot carry (a line break,"
+                " a control character or surrounding space?); its value is not shown"
+            )
+    resolved = substitute(template, environ)
+    if resolved is not None and resolved and not _VALUE.match(resolved):
+        return "the value holds a character a header cannot carry; it is not shown"
+    return None
 
 
 def substitute(value: str, environ: Mapping[str, str]) -> str | None:
