@@ -153,9 +153,11 @@ class Site:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 writer.transport.abort()
                 return False
-            return await self._write(request, reply, writer)
         finally:
+            # Done before the answer is written: a client that has read it may send
+            # its next request before this task runs again.
             self.in_flight -= 1
+        return await self._write(request, reply, writer)
 
     async def _reply(self, request: Request) -> Reply:
         handler = self.routes.get(request.path)

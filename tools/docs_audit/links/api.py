@@ -15,7 +15,7 @@ import httpx
 from ..findings import Finding, Report, Severity
 from ..registry import Rule, Violation
 from . import rules
-from .cache import LinkCache
+from .cache import LinkCache, verdict_key
 from .config import LinkSettings, settings_from
 from .fetch import Fetcher, Stats, refusal
 from .limits import Limits
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class LinkOccurrence:
     """One place a URL is written: the unit findings are reported at."""
 
     path: str
@@ -78,7 +78,7 @@ class Summary:
 class LinkReport:
     findings: list[Finding]
     results: dict[str, UrlResult]
-    occurrences: list[Occurrence]
+    occurrences: list[LinkOccurrence]
     summary: Summary
     #: Problems with the audit itself (a discarded cache), for stderr.
     warnings: list[str] = field(default_factory=list)
@@ -117,7 +117,7 @@ def check_links(
     """
     settings = settings or settings_from(config)
     occurrences = [
-        Occurrence(doc.relpath, link.line, link.column, link.url, link.kind)
+        LinkOccurrence(doc.relpath, link.line, link.column, link.url, link.kind)
         for doc in documents
         for link in doc.links
     ]
@@ -140,7 +140,7 @@ def check_links(
 
 
 async def _audit(
-    occurrences: list[Occurrence],
+    occurrences: list[LinkOccurrence],
     settings: LinkSettings,
     use_cache: bool,
     guard: Guard,
@@ -152,33 +152,42 @@ async def _audit(
         fragments[occurrence.base].add(occurrence.fragment)
     results: dict[str, UrlResult] = {}
     to_fetch: dict[str, frozenset[str]] = {}
-    now = time.time()
-    cache = LinkCache.load(settings.cache_file if use_cache else None, settings.cache_ttl, now)
-    for url, wanted in fragments.items():
-        found = {f for f in wanted if f}
-        skip = _skip(url, settings)
-        if skip is not None:
-            results[url] = skip
-            continue
-        cached = cache.get(url, frozenset(found))
-        if cached is not None:
-            results[url] = cached
-        else:
-            to_fetch[url] = frozenset(found)
-    stats = Stats()
-    fetched, any_answer = await _fetch_all(
-        to_fetch, settings, guard, stats, callback, done=len(results), total=len(fragments)
+    cache = LinkCache.load(
+        settings.cache_file if use_cache else None,
+        settings.cache_ttl,
+        time.time(),
+        verdict_key(settings),
     )
+    try:
+        for url, wanted in fragments.items():
+            found = {f for f in wanted if f}
+            skip = _skip(url, settings)
+            if skip is not None:
+                results[url] = skip
+                continue
+            cached = cache.get(url, frozenset(found))
+            if cached is not None:
+                results[url] = cached
+            else:
+                to_fetch[url] = frozenset(found)
+        stats = Stats()
+        run = await _fetch_all(
+            to_fetch,
+            settings,
+            guard,
+            stats,
+            _saving(cache, callback),
+            done=len(results),
+            total=len(fragments),
+        )
+    finally:
+        cache.save()
+    fetched = run.results
     results.update(fetched)
-    unavailable = _network_unavailable(fetched, any_answer)
+    unavailable = run.offline or _network_unavailable(fetched, run.any_answer)
     if unavailable:
         for url in fetched:
             results[url] = UrlResult(url, Verdict.UNAVAILABLE, "network unavailable")
-    else:
-        for result in fetched.values():
-            cache.put(result)
-        if use_cache:
-            cache.save()
     findings = _findings(occurrences, results, settings, fetched if unavailable else {})
     return LinkReport(
         findings=findings,
@@ -193,6 +202,17 @@ async def _audit(
     )
 
 
+def _saving(cache: LinkCache, callback: ProgressCallback | None) -> ProgressCallback:
+    """A callback that stores each answer as it arrives, then calls ``callback``."""
+
+    def on_result(done: int, total: int, result: UrlResult) -> None:
+        cache.put(result)
+        if callback is not None:
+            callback(done, total, result)
+
+    return on_result
+
+
 def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
@@ -205,27 +225,43 @@ def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
     return None
 
 
+#: Seconds after which a run in which no connection was made, and a host could
+#: not be reached, is decided to have no network (its remaining URLs are not tried).
+OFFLINE_DECISION = 1.5
+
+
+@dataclass
+class _Run:
+    results: dict[str, UrlResult]
+    any_answer: bool = False
+    offline: bool = False
+
+
 async def _fetch_all(
     urls: Mapping[str, frozenset[str]],
     settings: LinkSettings,
     guard: Guard,
     stats: Stats,
-    callback: ProgressCallback | None,
+    callback: ProgressCallback,
     done: int,
     total: int,
-) -> tuple[dict[str, UrlResult], bool]:
+) -> _Run:
     if not urls:
-        return {}, False
+        return _Run({})
     limits = Limits(settings.concurrency, settings.per_host_concurrency)
+    # Sockets: the global limit for requests being served, plus those a hanging
+    # server keeps waiting, which only their host's slot bounds.
+    hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
+    sockets = settings.concurrency + settings.per_host_concurrency * len(hosts)
     pool = httpx.Limits(
-        max_connections=settings.concurrency,
-        max_keepalive_connections=settings.concurrency,
-        keepalive_expiry=30,
+        max_connections=sockets, max_keepalive_connections=sockets, keepalive_expiry=30
     )
     transport = GuardedTransport(guard, pool, verify=True)
     timeout = httpx.Timeout(settings.timeout, pool=None)
-    results: dict[str, UrlResult] = {}
+    run = _Run({})
     counter = [done]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
     ) as client:
@@ -233,16 +269,39 @@ async def _fetch_all(
 
         async def one(url: str) -> None:
             result = await fetcher.check(url, urls[url])
-            results[url] = result
+            run.results[url] = result
             counter[0] += 1
-            if callback is not None:
-                callback(counter[0], total, result)
+            callback(counter[0], total, result)
 
         # Busiest hosts first: their queues decide when the run can end.
-        async with asyncio.TaskGroup() as group:
-            for url in _busiest_first(urls):
-                group.create_task(one(url))
-    return results, fetcher.any_answer
+        pending = {asyncio.ensure_future(one(url)) for url in _busiest_first(urls)}
+        end = started + settings.budget if settings.budget else None
+        _, pending = await asyncio.wait(
+            pending, timeout=_until(loop, started + OFFLINE_DECISION, end)
+        )
+        if pending and not guard.connected and fetcher.unreached:
+            run.offline = True
+        elif pending and (end is None or loop.time() < end):
+            _, pending = await asyncio.wait(pending, timeout=_until(loop, None, end))
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        run.any_answer = fetcher.any_answer
+    for url in urls:
+        if url in run.results:
+            continue
+        if run.offline:
+            run.results[url] = UrlResult(url, Verdict.UNAVAILABLE, "network unavailable")
+        else:
+            detail = f"not checked: the audit's budget of {settings.budget:g} s was spent"
+            run.results[url] = UrlResult(url, Verdict.OVER_BUDGET, detail)
+    return run
+
+
+def _until(loop: asyncio.AbstractEventLoop, first: float | None, end: float | None) -> float | None:
+    """Seconds from now to the earlier of two loop times (``None``: no limit)."""
+    times = [t for t in (first, end) if t is not None]
+    return max(0.0, min(times) - loop.time()) if times else None
 
 
 def _busiest_first(urls: Iterable[str]) -> list[str]:
@@ -282,7 +341,7 @@ _RULES: dict[Verdict, Rule] = {
 
 
 def _findings(
-    occurrences: list[Occurrence],
+    occurrences: list[LinkOccurrence],
     results: Mapping[str, UrlResult],
     settings: LinkSettings,
     unchecked: Mapping[str, UrlResult],
@@ -299,12 +358,42 @@ def _findings(
                 f"anchor '#{occurrence.fragment}' not found on {result.final_url or result.url}"
             )
             findings.append(rules.MISSING_ANCHOR.finding(_violation(occurrence, message)))
+        if (
+            result.verdict.working
+            and result.anchors_too_big is not None
+            and occurrence.fragment
+            and occurrence.fragment not in result.anchors_found
+            and occurrence.fragment in result.anchors_unchecked
+        ):
+            size = result.anchors_too_big / (1024 * 1024)
+            message = (
+                f"anchor '#{occurrence.fragment}' not checked (page over {size:g} MB,"
+                " anchor-max-bytes)"
+            )
+            findings.append(rules.ANCHOR_NOT_CHECKED.finding(_violation(occurrence, message)))
     if unchecked:
         findings.append(_unavailable_finding(occurrences, unchecked, settings))
+    over = {url: r for url, r in results.items() if r.verdict is Verdict.OVER_BUDGET}
+    if over:
+        findings.append(_over_budget_finding(occurrences, over, settings))
     return findings
 
 
-def _violation(occurrence: Occurrence, message: str) -> Violation:
+def _over_budget_finding(
+    occurrences: list[LinkOccurrence],
+    over: Mapping[str, UrlResult],
+    settings: LinkSettings,
+) -> Finding:
+    affected = [o for o in occurrences if o.base in over]
+    first = min(affected, key=lambda o: (o.path, o.line, o.column))
+    message = (
+        f"budget of {settings.budget:g} s spent: {len(affected)} links ({len(over)} URLs)"
+        " were not checked"
+    )
+    return rules.OVER_BUDGET.finding(Violation(first.path, first.line, first.column, message))
+
+
+def _violation(occurrence: LinkOccurrence, message: str) -> Violation:
     return Violation(occurrence.path, occurrence.line, occurrence.column, message, occurrence.url)
 
 
@@ -327,7 +416,7 @@ def _message(result: UrlResult) -> str:
 
 
 def _unavailable_finding(
-    occurrences: list[Occurrence],
+    occurrences: list[LinkOccurrence],
     unchecked: Mapping[str, UrlResult],
     settings: LinkSettings,
 ) -> Finding:
@@ -347,7 +436,12 @@ def _unavailable_finding(
 def _summary(results: Mapping[str, UrlResult]) -> Summary:
     counts: dict[str, int] = defaultdict(int)
     for result in results.values():
-        if result.verdict in (Verdict.SKIPPED, Verdict.IGNORED, Verdict.UNAVAILABLE):
+        if result.verdict in (
+            Verdict.SKIPPED,
+            Verdict.IGNORED,
+            Verdict.UNAVAILABLE,
+            Verdict.OVER_BUDGET,
+        ):
             counts["skipped"] += 1
             continue
         counts["checked"] += 1

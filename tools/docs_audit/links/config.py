@@ -82,7 +82,9 @@ SCHEMA: dict[str, Field] = {
         "int", 1024, "Slowest accepted body transfer in bytes per second (0: no minimum)."
     ),
     "budget": Field(
-        "float", 0.0, "Seconds the whole link audit may take (0: no limit); the rest is not checked."
+        "float",
+        0.0,
+        "Seconds the whole link audit may take (0: no limit); the rest is not checked.",
     ),
 }
 
@@ -108,9 +110,7 @@ class HostHeaders:
         want_scheme, glob, want_port = parse_origin(self.pattern)
         port = port if port is not None else DEFAULT_PORTS.get(scheme)
         return (
-            scheme == want_scheme
-            and port == want_port
-            and fnmatch.fnmatchcase(host.lower(), glob)
+            scheme == want_scheme and port == want_port and fnmatch.fnmatchcase(host.lower(), glob)
         )
 
 

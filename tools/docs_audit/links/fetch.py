@@ -322,9 +322,7 @@ class Fetcher:
             if not task.done():
                 task.cancel()
 
-    def _retry_delay(
-        self, answer: _Answer, attempt: int, timeouts: int, host: str
-    ) -> float | None:
+    def _retry_delay(self, answer: _Answer, attempt: int, timeouts: int, host: str) -> float | None:
         """Seconds to wait before trying again, or ``None`` to stop here."""
         if attempt >= self.settings.retries:
             return None
@@ -380,7 +378,9 @@ class Fetcher:
             async with asyncio.timeout(max(0.0, deadline - self.clock())):
                 return await self._read(response, wanted, started), 1
         except TimeoutError:
-            detail = f"page not received within request-deadline {self.settings.request_deadline:g} s"
+            detail = (
+                f"page not received within request-deadline {self.settings.request_deadline:g} s"
+            )
             return _Answer(verdict=Verdict.TIMEOUT, detail=detail), 1
         except _TooSlow as slow:
             return _Answer(verdict=Verdict.TIMEOUT, detail=str(slow)), 1
@@ -392,7 +392,9 @@ class Fetcher:
             await _finish(response, min(1.0, self.settings.timeout))
             self.stats.bytes_downloaded += response.num_bytes_downloaded
 
-    async def _read(self, response: httpx.Response, wanted: frozenset[str], started: float) -> _Answer:
+    async def _read(
+        self, response: httpx.Response, wanted: frozenset[str], started: float
+    ) -> _Answer:
         status = response.status_code
         location = response.headers.get("location")
         retry_after = retry_after_seconds(response.headers.get("retry-after"))

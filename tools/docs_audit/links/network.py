@@ -85,6 +85,8 @@ class Guard:
     #: Addresses treated as public even though they are not (for tests of the guard).
     public_override: frozenset[str] = frozenset()
     _cache: dict[tuple[str, int], list[str] | BaseException] = field(default_factory=dict)
+    #: Whether any TCP connection was made (the network works, whatever links fail).
+    connected: bool = False
 
     async def addresses(self, host: str, port: int) -> list[str]:
         """The addresses to connect to; raises ResolutionError or UnsafeAddressError."""
@@ -127,11 +129,14 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
+            else:
+                self._guard.connected = True
+                return stream
         assert error is not None
         raise error
 
