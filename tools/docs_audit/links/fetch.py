@@ -346,7 +346,11 @@ class Fetcher:
     async def _send(self, method: str, url: str, wanted: frozenset[str]) -> tuple[_Answer, int]:
         headers = self._headers_for(url)
         try:
-            request = self.client.build_request(method, url, headers=headers)
+            target = httpx.URL(url)
+            # Our own Host header, from the raw (ASCII) name: httpx would decode an
+            # IDNA name to build it and reject valid ones (``xn--ls8h.la``).
+            headers["Host"] = target.netloc.decode("ascii")
+            request = self.client.build_request(method, target, headers=headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError):
             return _Answer(verdict=Verdict.BROKEN, detail="not a valid URL"), 0
         started = self.clock()
