@@ -90,6 +90,31 @@ class RawServer:
             writer.close()
 
 
+class PlainServer:
+    """A bare TCP server running ``serve`` per connection; ``with`` gives its port."""
+
+    def __init__(
+        self, serve: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+    ) -> None:
+        self._serve = serve
+        self._loop = asyncio.new_event_loop()
+        self._server: asyncio.base_events.Server | None = None
+
+    def __enter__(self) -> int:
+        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+
+        async def start() -> int:
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+            return int(self._server.sockets[0].getsockname()[1])
+
+        return asyncio.run_coroutine_threadsafe(start(), self._loop).result(5)
+
+    def __exit__(self, *_: object) -> None:
+        assert self._server is not None
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+
 async def not_found(_: asyncio.StreamReader, writer: asyncio.StreamWriter, __: Seen) -> None:
     writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
     await writer.drain()
