@@ -262,24 +262,24 @@ def _headers(
     return tuple(result)
 
 
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 #: What a header value may hold: visible ASCII and Latin-1, spaces and tabs inside.
-_VALUE = re.compile(r"^[\x21-\x7e\xa0-\xff](?:[\x20-\x7e\t\xa0-\xff]*[\x21-\x7e\xa0-\xff])?$")
+_VALUE = re.compile(r"[\x21-\x7e\xa0-\xff](?:[\x20-\x7e\t\xa0-\xff]*[\x21-\x7e\xa0-\xff])?")
 
 
 def header_problem(name: str, template: str, environ: Mapping[str, str]) -> str | None:
     """Why the header cannot be sent (naming variables, never a value), or ``None``."""
-    if not _TOKEN.match(name):
+    if not _TOKEN.fullmatch(name):
         return "not a valid header name"
     for variable in _ENV.findall(template):
         found = environ.get(variable, "")
-        if found and not _VALUE.match(found):
+        if found and not _VALUE.fullmatch(found):
             return (
                 f"${{{variable}}} holds a character a header cannot carry (a line break,"
                 " a control character or surrounding space?); its value is not shown"
             )
     resolved = substitute(template, environ)
-    if resolved is not None and resolved and not _VALUE.match(resolved):
+    if resolved is not None and resolved and not _VALUE.fullmatch(resolved):
         return "the value holds a character a header cannot carry; it is not shown"
     return None
 
