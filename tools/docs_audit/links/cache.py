@@ -171,7 +171,7 @@ class LinkCache:
             self.entries.pop(result.url, None)
             self._write("DELETE FROM results WHERE url = ? AND settings = ?", result.url)
             return
-        entry = {
+        entry: dict[str, Any] = {
             "verdict": result.verdict.value,
             "detail": result.detail,
             "status": result.status,
