@@ -166,28 +166,6 @@ def test_every_rule_is_documented(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert len({r["code"] for r in rules}) == len(rules)
 
 
-def test_cache_is_refreshed_when_a_page_changes(
-    fixture_tree: Tree, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = fixture_tree("code")
-    run_cli(root, "check", capsys=capsys)
-    assert (root / ".docs-audit-cache" / "pages.pickle").exists()
-    page = root / "docs" / "page.rst"
-    page.write_text("Page\n====\n\n.. code-block:: python\n\n   x = (\n", encoding="utf-8")
-    _, out, _ = run_cli(root, "check", "docs/page.rst", capsys=capsys)
-    assert out.splitlines()[:-1] == [
-        "docs/page.rst:6:8: CD403 Python does not parse: '(' was never closed"
-    ]
-
-
-def test_corrupt_cache_is_rebuilt(fixture_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
-    root = fixture_tree("code")
-    (root / ".docs-audit-cache").mkdir()
-    (root / ".docs-audit-cache" / "pages.pickle").write_bytes(b"not a pickle")
-    status, out, _ = run_cli(root, "check", capsys=capsys)
-    assert status == 1 and "Found 11 errors" in out
-
-
 def test_console_script_runs_without_traceback(fixture_tree: Tree) -> None:
     root = fixture_tree("badinput")
     done = subprocess.run(

@@ -63,6 +63,9 @@ TOP_LEVEL: dict[str, Field] = {
     "plugins": Field(
         "list[str]", [], "Modules to import that register more rules (for example project checks)."
     ),
+    "max-file-size": Field(
+        "float", 10, "Largest page read, in MB (1,000,000 bytes); a larger one is a DA009 finding."
+    ),
     "cache-dir": Field("str", ".docs-audit-cache", "Where parsed pages and link results are kept."),
 }
 

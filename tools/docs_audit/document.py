@@ -5,7 +5,6 @@ Every position is 1-based (line, column), columns counted in characters.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -166,26 +165,14 @@ class Document:
     #: Objects of this run only (the parsed doctree): never written to the cache.
     transient: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Facts other pages need (labels, toctrees, references) stay plain; the rest is
-        # packed into one blob that is unpacked only if this page is looked at closely,
-        # so a one-file run does not rebuild thousands of objects it never reads.
-        state = dict(self.__dict__)
-        state["transient"] = {}
-        if "_packed" not in state:
-            heavy = {name: state.pop(name) for name in _PAGE_ONLY}
-            state["_packed"] = pickle.dumps(heavy, protocol=pickle.HIGHEST_PROTOCOL)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     def __getattr__(self, name: str) -> Any:
-        packed = self.__dict__.get("_packed")
-        if packed is None or name not in _PAGE_ONLY:
+        # A page loaded from the cache keeps its page-only fields undecoded until a
+        # check reads one, so a one-file run does not rebuild thousands of pages.
+        deferred = self.__dict__.get("_deferred")
+        if deferred is None or name not in PAGE_ONLY:
             raise AttributeError(name)
-        del self.__dict__["_packed"]
-        self.__dict__.update(pickle.loads(packed))
+        del self.__dict__["_deferred"]
+        self.__dict__.update(deferred())
         return self.__dict__[name]
 
     @property
@@ -221,7 +208,8 @@ class Document:
         return any(s.covers(code, line) for s in self.suppressions)
 
 
-_PAGE_ONLY = (
+#: Fields only the page's own checks read; the cache decodes them on first use.
+PAGE_ONLY = (
     "text",
     "headings",
     "code_blocks",

@@ -1,28 +1,34 @@
 """The documentation tree: every page found, read once and parsed once.
 
-Parsed pages are kept in a cache keyed by size and modification time, so that a
-pre-commit run on one changed file re-parses that file only, while cross-file
-facts (labels, toctrees) still come from the whole tree.
+Parsed pages are kept in a cache keyed by each file's content (see
+:mod:`docs_audit.pagecache`), so that a pre-commit run on one changed file
+re-parses that file only, while cross-file facts (labels, toctrees) still come
+from the whole tree.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import pickle
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .config import Config
 from .document import Document, Problem
+from .pagecache import (
+    CACHE_NAME,
+    CachedPage,
+    PageCache,
+    cache_key,
+    content_digest,
+    read_page_cache,
+    restore,
+    write_page_cache,
+)
+from .sources import decode_source, os_problem, read_source
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
-_CACHE_NAME = "pages.pickle"
-# The model's shape is part of the key: a cache written by another model is rebuilt.
-_CACHE_KEY = f"docs-audit-pages-{__version__}-6-" + ",".join(Document.__dataclass_fields__)
 
 
 @dataclass
@@ -32,14 +38,14 @@ class Project:
     #: Problems with files that could not become documents at all.
     unreadable: dict[str, Problem] = field(default_factory=dict)
     #: What the cache holds for each file, so results computed later can be saved.
-    cache_entries: dict[str, tuple[int, int, Document | Problem]] = field(default_factory=dict)
+    cache_entries: dict[str, CachedPage] = field(default_factory=dict)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
 
     def save_cache(self) -> None:
         """Write the cache once, at the end of a run, if anything in it changed."""
         if self.cache_stale and self.cache_entries:
-            _write_cache(self.config, self.cache_entries)
+            write_page_cache(self.config.cache_dir, _key(self.config), self.cache_entries)
             self.cache_stale = False
 
     @property
@@ -61,14 +67,22 @@ def project_relpath(config: Config, path: Path) -> str:
         return path.absolute().as_posix()
 
 
-def discover(config: Config) -> list[str]:
+def discover(config: Config, unreadable: dict[str, Problem] | None = None) -> list[str]:
     """Every ``.md`` and ``.rst`` file below the docs root (paths relative to it, POSIX),
     minus excluded globs. Symlinked folders are not followed, so a loop cannot trap the walk.
+    A folder that cannot be listed is recorded in ``unreadable`` (keyed by its path
+    relative to the docs root, with a trailing slash) instead of being skipped silently.
     """
     root = str(config.docs_root)
     excluded = list(config["exclude"])
     found: list[str] = []
-    for folder, subfolders, files in os.walk(root):
+
+    def unlisted(error: OSError) -> None:
+        if unreadable is not None and error.filename is not None:
+            relative = os.path.relpath(error.filename, root).replace(os.sep, "/")
+            unreadable[relative + "/"] = os_problem(error, "folder")
+
+    for folder, subfolders, files in os.walk(root, onerror=unlisted):
         relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
         subfolders[:] = sorted(
             d
@@ -98,57 +112,70 @@ def _excluded(relative: str, patterns: Iterable[str]) -> bool:
 
 def load_project(config: Config, use_cache: bool = True) -> Project:
     project = Project(config)
-    cache = _read_cache(config) if use_cache else {}
-    fresh: dict[str, tuple[int, int, Document | Problem]] = {}
-    changed = False
-    docs_root = str(config.docs_root)
+    cache = read_page_cache(config.cache_dir, _key(config)) if use_cache else PageCache({})
+    if cache.warning:
+        cache_file = project_relpath(config, config.cache_dir / CACHE_NAME)
+        project.unreadable[cache_file] = Problem("DA010", 1, 1, cache.warning)
     prefix = project_relpath(config, config.docs_root)
     prefix = "" if prefix == "." else prefix + "/"
-    for relative in discover(config):
+    unlisted: dict[str, Problem] = {}
+    pages = discover(config, unlisted)
+    project.unreadable.update({prefix + folder: problem for folder, problem in unlisted.items()})
+    changed = False
+    for relative in pages:
         relpath = prefix + relative
-        docname = os.path.splitext(relative)[0]
-        path = os.path.join(docs_root, relative)
-        try:
-            stat = os.stat(path)
-        except OSError as exc:
-            project.unreadable[relpath] = _os_problem(exc)
+        data = read_source(config.docs_root / relative, _project_root(config), _max_bytes(config))
+        if isinstance(data, Problem):
+            project.unreadable[relpath] = data
             continue
-        cached = cache.get(relpath)
-        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-            result = cached[2]
-        else:
-            result = read_document(Path(path), relpath, docname)
+        digest = content_digest(data)
+        cached = cache.entries.get(relpath)
+        docname = os.path.splitext(relative)[0]
+        if cached is None or cached.digest != digest:
+            cached = CachedPage(digest, parse_source(data, relpath, docname))
             changed = True
-        fresh[relpath] = (stat.st_mtime_ns, stat.st_size, result)
+            result = cached.result
+        else:
+            result = restore(cached, data.decode("utf-8-sig"), _reparse(data, relpath, docname))
+        project.cache_entries[relpath] = cached
         if isinstance(result, Document):
-            project.documents[docname] = result
+            project.documents[result.docname] = result
         else:
             project.unreadable[relpath] = result
-    project.cache_entries = fresh
-    project.cache_stale = use_cache and (changed or fresh.keys() != cache.keys())
+    project.cache_stale = use_cache and (
+        changed or project.cache_entries.keys() != cache.entries.keys()
+    )
     return project
 
 
-def read_document(path: Path, relpath: str, docname: str) -> Document | Problem:
-    """Read and parse one page; a file that cannot be read becomes a :class:`Problem`."""
+def _reparse(data: bytes, relpath: str, docname: str) -> Callable[[], Document | Problem]:
+    return lambda: parse_source(data, relpath, docname)
+
+
+def _key(config: Config) -> dict[str, str]:
+    return cache_key(config.docs_root)
+
+
+def _project_root(config: Config) -> Path:
+    # The docs root may itself be a link into a shared folder: both count as inside.
+    root = config.root.resolve()
+    return root if config.docs_root.is_relative_to(root) else config.docs_root
+
+
+def _max_bytes(config: Config) -> int:
+    return int(float(config["max-file-size"]) * 1_000_000)
+
+
+def parse_source(data: bytes, relpath: str, docname: str) -> Document | Problem:
+    text = decode_source(data)
+    if isinstance(text, Problem):
+        return text
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _os_problem(exc)
-    if b"\x00" in data[:8192]:
-        return Problem("DA003", 1, 1, "binary file (contains NUL bytes); not a text page")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return parse_text(relpath, docname, text, SUFFIXES[os.path.splitext(relpath)[1]])
+    except RecursionError:
         return Problem(
-            "DA002",
-            line,
-            column,
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            "DA005", 1, 1, "markup nested too deeply to parse; flatten the nesting of this page"
         )
-    return parse_text(relpath, docname, text, SUFFIXES[path.suffix])
 
 
 def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:
@@ -159,33 +186,3 @@ def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:
     from .parsing.rst import parse_rst
 
     return parse_rst(relpath, docname, text)
-
-
-def _os_problem(exc: OSError) -> Problem:
-    reason = exc.strerror or type(exc).__name__
-    return Problem("DA001", 1, 1, f"cannot read file: {reason}")
-
-
-def _read_cache(config: Config) -> dict[str, tuple[int, int, Document | Problem]]:
-    path = config.cache_dir / _CACHE_NAME
-    try:
-        with path.open("rb") as handle:
-            key, entries = pickle.load(handle)
-    except Exception:  # a missing, corrupt or foreign cache is rebuilt from the sources
-        return {}
-    if key != (_CACHE_KEY, str(config.docs_root)) or not isinstance(entries, dict):
-        return {}
-    return entries
-
-
-def _write_cache(config: Config, entries: dict[str, tuple[int, int, Document | Problem]]) -> None:
-    folder = config.cache_dir
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(((_CACHE_KEY, str(config.docs_root)), entries), stream, protocol=5)
-        os.replace(temporary, folder / _CACHE_NAME)
-    except OSError:
-        pass  # a read-only tree still gets checked, only without the cache

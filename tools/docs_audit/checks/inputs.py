@@ -73,6 +73,59 @@ INVALID_MARKUP = external_rule(
     """,
 )
 
+NOT_REGULAR = external_rule(
+    "DA007",
+    "not-a-regular-file",
+    FAMILY,
+    """A page path that is a FIFO, a device, a socket or a link to one.
+
+    Why: reading ``/dev/zero`` never ends and a FIFO blocks until something writes
+    to it; Sphinx cannot build such a page either. docs-audit reads regular files only.
+
+    Fix: replace it with a regular file, or exclude it (``exclude`` in
+    ``[tool.docs-audit]``).
+    """,
+)
+OUTSIDE_PROJECT = external_rule(
+    "DA008",
+    "link-outside-project",
+    FAMILY,
+    """A page that is a symlink to a file outside the project.
+
+    Why: its text would end up in findings and in the link audit, although it is
+    not part of the reviewed tree (a link to ``/etc/passwd`` would be parsed).
+
+    Fix: copy the file into the project, or remove the link.
+    """,
+)
+TOO_LARGE = external_rule(
+    "DA009",
+    "file-too-large",
+    FAMILY,
+    """A page larger than ``max-file-size`` (MB, default 10).
+
+    Why: a page this large is almost certainly generated or pasted by mistake, and
+    parsing it costs minutes and gigabytes; it is not read.
+
+    Fix: split the page, exclude it, or raise ``max-file-size`` in ``[tool.docs-audit]``.
+    """,
+)
+CACHE_DISCARDED = external_rule(
+    "DA010",
+    "cache-discarded",
+    FAMILY,
+    """The page cache could not be used and was rebuilt from the sources.
+
+    Why: the cache file is corrupt, not a docs-audit cache, or was written by
+    another docs-audit version, another Python or another page model. Nothing in it
+    is trusted or executed; the run parses every page afresh and writes a new cache.
+
+    Fix: nothing to do; the warning goes away on the next run. If it keeps coming
+    back, something else writes into the cache folder (``cache-dir``).
+    """,
+    Severity.WARNING,
+)
+
 
 @page_rule("DA006", "empty-file", FAMILY, Severity.WARNING)
 def empty_file(doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -88,5 +141,16 @@ def empty_file(doc: Document, ctx: Context) -> Iterator[Violation]:
 
 
 BY_CODE = {
-    rule.code: rule for rule in (UNREADABLE, NOT_UTF8, BINARY, UNCLOSED_FENCE, INVALID_MARKUP)
+    rule.code: rule
+    for rule in (
+        UNREADABLE,
+        NOT_UTF8,
+        BINARY,
+        UNCLOSED_FENCE,
+        INVALID_MARKUP,
+        NOT_REGULAR,
+        OUTSIDE_PROJECT,
+        TOO_LARGE,
+        CACHE_DISCARDED,
+    )
 }
