@@ -350,6 +350,7 @@ def test_slow_host_does_not_hold_up_the_others(web: SimWeb, config: Config) -> N
     slow.route("/s", Reply(200))
     for n in range(20):
         fast.route(f"/f{n}", log(f"f{n}"))
+
     def on_result(_: int, __: int, result: Any) -> None:
         if result.url == slow.url("/s"):
             served.append("slow done")
