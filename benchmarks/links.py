@@ -298,12 +298,12 @@ def lychee_command(config: Path, out: Path) -> tuple[list[str], Callable[[str], 
     docs = config.parent / "docs"
     files = sorted(str(p) for p in docs.iterdir() if p.suffix in (".md", ".rst"))
     command = [str(BIN / "lychee"), "--no-progress", "--include-fragments", "--format", "json",
-               "--timeout", f"{TIMEOUT:g}", "--no-cache", "--output", str(report), *files]  # fmt: skip
+               "--timeout", f"{TIMEOUT:g}", "--output", str(report), *files]  # fmt: skip
 
     def parse(_: str) -> tuple[set[str], str]:
         data = json.loads(report.read_text(encoding="utf-8"))
-        errors = data.get("error_map") or data.get("fail_map") or {}
-        return {entry["url"] for entries in errors.values() for entry in entries}, ""
+        maps = [data.get(key) or {} for key in ("error_map", "fail_map", "timeout_map")]
+        return {e["url"] for found in maps for entries in found.values() for e in entries}, ""
 
     return command, parse
 
@@ -338,7 +338,13 @@ def measure(world: World, name: str, runner: Runner, config: Path, out: Path) ->
     seconds = time.monotonic() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     time.sleep(0.2)  # let the servers finish counting what was cut off
-    reported, note = parse(stdout)
+    try:
+        reported, note = parse(stdout)
+    except (OSError, ValueError, KeyError) as exc:
+        reported, note = set(), f"no report ({type(exc).__name__}: {exc})"
+    print(
+        f"  {name}: {seconds:.1f} s, {world.requests} requests {note}", file=sys.stderr, flush=True
+    )
     rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     return Outcome(name, seconds, world.requests, reported, world.too_many, rss_mb, note)
 
