@@ -139,16 +139,16 @@ def _populate(world: World, site: Site, index: int, kind: str, per_host: int) ->
         site.route(f"/gone-{n}", Reply(410 if n % 2 else 404))
         world.add(site, f"/gone-{n}", broken=True, requests=head_cost if n % 2 else 1)
     if index % 5 == 0:
-        for n in range(take(2)):
+        for n in range(take(3)):
             site.route(f"/loop-{n}-a", redirect(302, f"/loop-{n}-b"))
             site.route(f"/loop-{n}-b", redirect(302, f"/loop-{n}-a"))
             world.add(site, f"/loop-{n}-a", broken=True, requests=2)
     if index % 5 in (1, 2):
-        for n in range(take(1)):
+        for n in range(take(2)):
             site.route(f"/to-404-{n}", redirect(301, f"/nowhere-{n}"))
             world.add(site, f"/to-404-{n}", broken=True, requests=2)
     if index % 2 == 0:
-        for n in range(take(1)):
+        for n in range(take(2)):
             site.route(f"/doc-{n}", Reply(200, body=page("intro", "usage")))
             world.add(site, f"/doc-{n}#no-such-section", broken=True)
     if index < 3:

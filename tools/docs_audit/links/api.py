@@ -249,12 +249,11 @@ async def _fetch_all(
     if not urls:
         return _Run({})
     limits = Limits(settings.concurrency, settings.per_host_concurrency)
-    # Sockets: the global limit for requests being served, plus those a hanging
-    # server keeps waiting, which only their host's slot bounds.
-    hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
-    sockets = settings.concurrency + settings.per_host_concurrency * len(hosts)
+    # One pool per origin (see GuardedTransport): the host's gate already keeps
+    # its requests in flight to per-host-concurrency, so its pool never queues.
+    per_origin = settings.per_host_concurrency
     pool = httpx.Limits(
-        max_connections=sockets, max_keepalive_connections=sockets, keepalive_expiry=30
+        max_connections=per_origin, max_keepalive_connections=per_origin, keepalive_expiry=30
     )
     transport = GuardedTransport(guard, pool, verify=True)
     timeout = httpx.Timeout(settings.timeout, pool=None)

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 DEFAULT_USER_AGENT = "docs-audit-linkcheck/0.1 (+https://pypi.org/project/docs-audit/)"
 
 SCHEMA: dict[str, Field] = {
-    "concurrency": Field("int", 16, "Requests in flight at once, over all hosts."),
+    "concurrency": Field(
+        "int",
+        64,
+        "Requests being served at once, over all hosts (one kept waiting counts for a second).",
+    ),
     "per-host-concurrency": Field(
         "int", 2, "Requests in flight at once to one host (RFC 2616's polite two)."
     ),
@@ -142,7 +146,7 @@ def parse_origin(pattern: str) -> tuple[str, str, int | None]:
 class LinkSettings:
     """Validated link-audit settings; durations in seconds."""
 
-    concurrency: int = 16
+    concurrency: int = 64
     per_host_concurrency: int = 2
     timeout: float = 15.0
     retries: int = 3

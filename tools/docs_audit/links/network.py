@@ -200,21 +200,32 @@ class _Stream(httpx.AsyncByteStream):
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport over httpcore's connection pool that dials through :class:`Guard`.
+    """An httpx transport over httpcore connection pools that dial through :class:`Guard`.
 
     Built from public API only: httpcore's pool takes a ``network_backend``, and
-    httpx's ``AsyncBaseTransport`` is its documented extension point.
+    httpx's ``AsyncBaseTransport`` is its documented extension point. One small pool
+    per origin: httpcore's pool scans all its connections for every request, so a
+    single pool over many hosts costs CPU in proportion to their number.
     """
 
     def __init__(self, guard: Guard, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> None:
-        context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_GuardedBackend(guard),
-        )
+        self._context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        self._limits = limits
+        self._backend = _GuardedBackend(guard)
+        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+
+    def _pool(self, url: httpx.URL) -> httpcore.AsyncConnectionPool:
+        key = (url.raw_scheme, url.raw_host, url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = httpcore.AsyncConnectionPool(
+                ssl_context=self._context,
+                max_connections=self._limits.max_connections,
+                max_keepalive_connections=self._limits.max_keepalive_connections,
+                keepalive_expiry=self._limits.keepalive_expiry,
+                network_backend=self._backend,
+            )
+        return pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
@@ -231,7 +242,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             extensions=request.extensions,
         )
         try:
-            response = await self._pool.handle_async_request(core)
+            response = await self._pool(request.url).handle_async_request(core)
         except Exception as exc:
             raise _as_httpx(exc) from exc
         assert isinstance(response.stream, typing.AsyncIterable)
@@ -243,4 +254,5 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        for pool in self._pools.values():
+            await pool.aclose()
