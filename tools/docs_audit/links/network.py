@@ -6,9 +6,11 @@ name cannot resolve to a public address first and a private one later).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 import ssl
+import threading
 import typing
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -64,16 +66,48 @@ def unsafe_address(address: str) -> str | None:
     return None if ip.is_global else "a non-public address"
 
 
+#: Lookups running at once (each holds a thread while the system resolver works).
+LOOKUPS = 16
+_lookups: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
 async def system_resolve(host: str, port: int) -> list[str]:
-    """Addresses of ``host`` from the system resolver, in its preferred order."""
+    """Addresses of ``host`` from the system resolver, in its preferred order.
+
+    Each lookup runs in a daemon thread of its own rather than in asyncio's default
+    executor: without a network a lookup can block for the resolver's own timeout,
+    and ``asyncio.run`` (and the interpreter) would wait for those threads at exit
+    although the audit has long decided.
+    """
     loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise ResolutionError(f"DNS lookup failed for {host}: {exc.strerror}") from None
-    except UnicodeError:
-        raise ResolutionError(f"invalid host name {host!r}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    semaphore = _lookups.setdefault(loop, asyncio.Semaphore(LOOKUPS))
+    async with semaphore:
+        future: asyncio.Future[list[str]] = loop.create_future()
+
+        def deliver(outcome: list[str] | BaseException) -> None:
+            if future.done():
+                return
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+        def lookup() -> None:
+            outcome: list[str] | BaseException
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                outcome = list(dict.fromkeys(str(info[4][0]) for info in infos))
+            except socket.gaierror as exc:
+                outcome = ResolutionError(f"DNS lookup failed for {host}: {exc.strerror}")
+            except (UnicodeError, ValueError):
+                outcome = ResolutionError(f"invalid host name {host!r}")
+            except OSError as exc:
+                outcome = ResolutionError(f"DNS lookup failed for {host}: {exc.strerror}")
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(deliver, outcome)
+
+        threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
+        return await future
 
 
 @dataclass
