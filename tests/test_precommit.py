@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # pre-commit builds a hook environment: slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -22,8 +24,11 @@ def sample_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "sample"
     (repo / "docs").mkdir(parents=True)
     (repo / "pyproject.toml").write_text(
-        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+        '[tool.docs-audit]\ndocs-root = "docs"\nextend-select = ["missing-language"]\n',
+        encoding="utf-8",
     )
+    # pre-commit passes every changed Markdown file, this one outside the docs root too.
+    (repo / "README.md").write_text("# Sample\n", encoding="utf-8")
     (repo / "docs" / "index.md").write_text(
         "(home)=\n# Home\n\n```{toctree}\nbroken\n```\n\n```\nno language\n```\n", encoding="utf-8"
     )
@@ -45,11 +50,11 @@ def test_try_repo_runs_the_offline_hook(sample_repo: Path, tmp_path: Path) -> No
     )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
-    assert (
-        "docs/broken.md:1:1: LB101 page has no label before its first heading 'No label'" in output
-    )
     assert "docs/broken.md:3:5: RF201 undefined label: 'nowhere'" in output
+    # A house rule runs only when selected: CD401 is, LB101 (page labels) is not.
     assert "docs/index.md:8:1: CD401 code block has no language" in output
+    assert "LB101" not in output
+    assert "in 2 files (1 skipped: 1 outside the docs root)." in output
     # The hook must never change the user's files.
     status = subprocess.run(
         ["git", "status", "--porcelain"], cwd=sample_repo, capture_output=True, text=True

@@ -5,8 +5,9 @@ a threaded ``http.server`` on 127.0.0.1 (port 0), and every page is opened in
 Debian's headless Chromium through Playwright. Requests to anything but that
 server are aborted (and reported), so the tests never reach the internet.
 
-Screenshots for a person to look at are written to ``artifacts/screenshots/``:
-``home.png``, ``backend-gunicorn.png`` and ``search-gunicorn.png``.
+Screenshots for a person to look at (``home.png``, ``backend-gunicorn.png``,
+``search-gunicorn.png``) go to a temporary folder, or to the folder named by
+``DOCS_AUDIT_SCREENSHOTS`` when a person asks for them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,17 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+TEMPLATE_SECTIONS = (
+    "Overview",
+    "When to Use",
+    "Installation",
+    "Basic Configuration",
+    "ARGS Translation",
+    "Configuration Reference",
+    "Advanced Examples",
+    "Common Issues",
+    "Official Documentation",
+)
 CHROMIUM = os.environ.get("DOCS_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -77,6 +88,16 @@ def base_url(site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    asked = os.environ.get("DOCS_AUDIT_SCREENSHOTS")
+    if not asked:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(asked)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +248,9 @@ def _click_route(visits: dict[str, Visit], base_url: str) -> list[Link] | None:
     return None
 
 
-def test_search_for_gunicorn_lists_the_gunicorn_page(page: Page, base_url: str) -> None:
+def test_search_for_gunicorn_lists_the_gunicorn_page(
+    page: Page, base_url: str, screenshots: Path
+) -> None:
     page.goto(base_url)
     box = page.locator('form[role="search"] input[name="q"]').filter(visible=True).first
     box.fill("gunicorn")
@@ -240,8 +263,7 @@ def test_search_for_gunicorn_lists_the_gunicorn_page(page: Page, base_url: str) 
         "() => document.querySelector('#search-results .search-summary')?.innerText",
         timeout=20_000,
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "search-gunicorn.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "search-gunicorn.png"), full_page=True)
     assert "Gunicorn" in hit.inner_text()
 
 
@@ -272,13 +294,44 @@ def test_internal_links_land_on_existing_pages_and_anchors(
     assert broken == []
 
 
-@pytest.mark.parametrize(
-    ("path", "name"),
-    [("index.html", "home.png"), ("backends/gunicorn.html", "backend-gunicorn.png")],
-)
-def test_screenshots_for_review(page: Page, base_url: str, path: str, name: str) -> None:
+_VISIBLE_TEXT = """() => {
+  const article = document.querySelector('article[role="main"]');
+  const visible = e => e.checkVisibility() && e.getBoundingClientRect().width > 0;
+  return {
+    title: document.querySelector('article h1')?.innerText.replace(/#$/, '').trim(),
+    headings: [...article.querySelectorAll('h2')].filter(visible)
+      .map(h => h.innerText.replace(/#$/, '').trim()),
+    sidebar: [...document.querySelectorAll('.sidebar-tree a')].filter(visible)
+      .map(a => a.innerText.trim()),
+    articleWidth: article.getBoundingClientRect().width,
+    bodyFont: getComputedStyle(document.body).fontFamily,
+  };
+}"""
+
+
+def _shown(page: Page, base_url: str, path: str, screenshot: Path) -> dict[str, Any]:
     response = page.goto(base_url + path, wait_until="networkidle")
     assert response is not None and response.status == 200
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-    assert (SCREENSHOTS / name).stat().st_size > 10_000
+    page.screenshot(path=str(screenshot), full_page=True)
+    shown: dict[str, Any] = page.evaluate(_VISIBLE_TEXT)
+    # Furo's stylesheet loaded: its font stack, and the article beside a visible sidebar.
+    assert "Times" not in shown["bodyFont"], shown["bodyFont"]
+    assert 400 < shown["articleWidth"] < VIEWPORT["width"]
+    return shown
+
+
+def test_home_page_shows_its_title_and_the_navigation(
+    page: Page, base_url: str, screenshots: Path
+) -> None:
+    shown = _shown(page, base_url, "index.html", screenshots / "home.png")
+    assert shown["title"] == "django-prodserver"
+    for entry in ("Installation", "Usage", "Troubleshooting"):
+        assert entry in shown["sidebar"], (entry, shown["sidebar"])
+
+
+def test_backend_page_shows_every_template_section(
+    page: Page, base_url: str, screenshots: Path
+) -> None:
+    shown = _shown(page, base_url, "backends/gunicorn.html", screenshots / "backend-gunicorn.png")
+    assert shown["title"] == "Gunicorn"
+    assert tuple(h for h in shown["headings"] if h in TEMPLATE_SECTIONS) == TEMPLATE_SECTIONS

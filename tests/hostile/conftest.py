@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-#: Generous: a case that is fixed ends in well under a second; a regression hangs.
-HANG_GUARD = 60
+from ..runner import audit
 
-
-def audit(root: Path, *args: str, prefix: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
-    """``docs-audit ARGS`` in ``root``; raises ``TimeoutExpired`` instead of hanging."""
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "docs_audit", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        check=False,
-    )
+__all__ = ["audit", "make_project"]
 
 
 def make_project(root: Path, pyproject: str = "") -> Path:

@@ -2,42 +2,34 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from docs_audit.cli import main
-from docs_audit.style.command import style
+
+from ..runner import run_cli
 
 PYPROJECT = '[tool.docs-audit]\ndocs-root = "docs"\n'
 RULE = 'extends: existence\nmessage: "Remove %s."\ntokens:\n  - simply\n'
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Iterator[Path]:
+def project(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Home\n\nThis simply works.\n")
     (tmp_path / ".vale.ini").write_text("StylesPath = styles\n\n[*.md]\nBasedOnStyles = T\n")
     (tmp_path / "styles" / "T").mkdir(parents=True)
     (tmp_path / "styles" / "T" / "Word.yml").write_text(RULE)
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
+    return tmp_path
 
 
-def _run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(style, list(args))
-    return result.exit_code, result.output
+def _run(project: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    status, out, err = run_cli(project, "style", *args, env=env)
+    return status, out + err
 
 
 def test_clean_configuration_reports_the_alert(project: Path) -> None:
-    code, out = _run("--output", "line", "--engine", "builtin")
+    code, out = _run(project, "--format", "line", "--engine", "builtin")
     assert out == "docs/index.md:3:6:T.Word:Remove simply.\n"
     assert code == 0  # existence rules default to level warning
 
@@ -59,7 +51,7 @@ def test_clean_configuration_reports_the_alert(project: Path) -> None:
 )
 def test_broken_rule_file(project: Path, content: str, expected: str) -> None:
     (project / "styles" / "T" / "Word.yml").write_text(content)
-    code, out = _run("--engine", "builtin")
+    code, out = _run(project, "--engine", "builtin")
     assert code == 2
     assert expected in out
     assert "Traceback" not in out
@@ -87,23 +79,20 @@ def test_broken_rule_file(project: Path, content: str, expected: str) -> None:
 )
 def test_broken_vale_ini(project: Path, ini: str, expected: str) -> None:
     (project / ".vale.ini").write_text(ini)
-    code, out = _run("--engine", "builtin")
+    code, out = _run(project, "--engine", "builtin")
     assert code == 2
     assert expected in out
 
 
-def test_through_the_docs_audit_cli(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_through_the_docs_audit_cli(project: Path) -> None:
     (project / "styles" / "T" / "Word.yml").write_text(RULE + "colour: red\n")
-    assert main(["style", "--engine", "builtin"]) == 2
-    err = capsys.readouterr().err
+    status, _, err = run_cli(project, "style", "--engine", "builtin")
+    assert status == 2
     assert "Word.yml:5: unknown key 'colour'" in err
     assert len(err.strip().splitlines()) == 1
 
 
-def test_explicit_vale_engine_without_binary_is_a_usage_error(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PATH", str(project / "no-bin"))
-    code, out = _run("--engine", "vale")
+def test_explicit_vale_engine_without_binary_is_a_usage_error(project: Path) -> None:
+    code, out = _run(project, "--engine", "vale", env={"PATH": str(project / "no-bin")})
     assert code == 2
     assert "'vale' is not an executable" in out

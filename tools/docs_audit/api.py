@@ -1,83 +1,115 @@
-"""The library API: ``run(paths, config) -> Report``, apart from any command line."""
+"""The library API, apart from any command line.
+
+:func:`audit` loads the project once, runs a selection of engines over it and applies
+the selection exactly once; :func:`run` is the offline checks alone.
+"""
 
 from __future__ import annotations
 
-import fnmatch
-import importlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import load_builtin
-from .checks.inputs import BY_CODE as INPUT_RULES
 from .config import Config
-from .context import Context
-from .document import Document
+from .engines import CheckEngine, Engine, RunContext, timed
 from .findings import Finding, Report, Severity, UsageError
-from .project import Project, load_project, project_relpath
-from .registry import RULES, Rule, Violation
+from .paths import EXCLUDED, PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
+from .project import Project, load_project
+from .selection import Selection, load_rules
+
+__all__ = ["Audit", "Selection", "Stage", "audit", "load_plugins", "run"]
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which codes are reported, flake8-style: the longest matching prefix wins."""
+@dataclass
+class Stage:
+    """One engine's part of a run, after selection."""
 
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    severities: tuple[tuple[str, Severity], ...] = ()
+    name: str
+    skipped: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    stats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    #: The engine's own Markdown report of the selected findings, if it has one.
+    markdown: str | None = None
+    detail: object = None
 
-    @classmethod
-    def from_config(
-        cls, config: Config, select: Sequence[str] = (), ignore: Sequence[str] = ()
-    ) -> Selection:
-        severities = []
-        for prefix, name in config["severity"].items():
-            try:
-                severities.append((prefix.upper(), Severity(name)))
-            except ValueError:
-                raise UsageError(
-                    f"{config.source}: severity for '{prefix}' must be error, warning or info, not '{name}'"
-                ) from None
-        return cls(
-            tuple(c.upper() for c in (select or config["select"])),
-            tuple(c.upper() for c in [*config["ignore"], *ignore]),
-            tuple(
-                (glob, tuple(c.upper() for c in codes))
-                for glob, codes in config["per-file-ignores"].items()
-            ),
-            tuple(severities),
-        )
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
-    def enabled(self, code: str) -> bool:
-        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-        if not self.select:
-            selected = 0
-        if selected < 0:
-            return False
-        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return ignored < 0 or ignored < selected
 
-    def ignored_in(self, path: str, code: str) -> bool:
-        return any(
-            fnmatch.fnmatch(path, glob) and any(code.startswith(c) for c in codes)
-            for glob, codes in self.per_file_ignores
-        )
+@dataclass
+class Audit:
+    """What :func:`audit` returns: one report (selected findings only) and its stages."""
 
-    def severity(self, finding: Finding) -> Finding:
-        matches = [(len(p), s) for p, s in self.severities if finding.code.startswith(p)]
-        return finding.with_severity(max(matches)[1]) if matches else finding
+    report: Report
+    stages: list[Stage]
+    pages: PageSet
 
 
 def load_plugins(config: Config) -> None:
-    load_builtin()
-    for name in config.values.get("plugins", []):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            raise UsageError(
-                f"{config.source}: plugin '{name}' cannot be imported: {exc}"
-            ) from None
+    """Register every rule the configuration can report (built-ins, engines, plugins)."""
+    load_rules(config)
+
+
+def audit(
+    paths: Sequence[Path] | None,
+    config: Config,
+    engines: Sequence[Engine],
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    *,
+    use_cache: bool = True,
+    project: Project | None = None,
+    skip_outside: bool = False,
+) -> Audit:
+    """Run ``engines`` over the project; report on ``paths`` (files or folders below
+    the docs root) or the whole tree.
+
+    Raises :class:`UsageError` for a docs root that is not a folder, a path that does
+    not exist or lies outside it, an unknown rule, and a run that found no page.
+    """
+    selection = Selection.from_config(config, select, ignore, extend_select)
+    check_docs_root(config)
+    if project is None:
+        project = load_project(config, use_cache=use_cache)
+    # Unreadable pages count as checked (they have their finding); the page cache does not.
+    relpaths = [d.relpath for d in project.documents.values()]
+    relpaths += [path for path in project.unreadable if path.endswith(PAGE_SUFFIXES)]
+    pages = select_pages(config, paths, relpaths, skip_outside=skip_outside)
+    checked = len(relpaths) if pages.wanted is None else len(pages.wanted)
+    if pages.wanted is None and project.excluded:
+        pages.skipped[EXCLUDED] += len(project.excluded)
+    report = Report(files_checked=checked, files_skipped=dict(pages.skipped))
+    stages: list[Stage] = []
+    if checked == 0:
+        if paths and skip_outside and set(pages.skipped) == {"outside the docs root"}:
+            return Audit(report, stages, pages)  # pre-commit passed only files we do not own
+        raise UsageError(_nothing_checked(config, pages))
+    context = RunContext(config, project, pages, selection)
+    documents = {d.relpath: d for d in project.documents.values()}
+    for engine in engines:
+        result, seconds = timed(engine, context)
+        stage = Stage(engine.name, result.skipped, seconds=seconds, stats=result.stats)
+        stage.notes, stage.detail = result.notes, result.detail
+        # The one place findings are selected, suppressed and given their severity.
+        stage.findings = selection.apply(result.findings, documents, pages, report)
+        if result.markdown is not None:
+            stage.markdown = result.markdown(stage.findings)
+        if result.stats:
+            report.stats[engine.name] = dict(result.stats)
+        stages.append(stage)
+    report.sort()
+    return Audit(report, stages, pages)
+
+
+def _nothing_checked(config: Config, pages: PageSet) -> str:
+    if pages.wanted is None:
+        return f"no pages (.md, .rst) below the docs root {config.docs_root}; nothing checked"
+    reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(pages.skipped.items()))
+    return f"no page among the given paths ({reasons}); nothing checked"
 
 
 def run(
@@ -85,96 +117,13 @@ def run(
     config: Config,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
-    families: Sequence[str] | None = None,
     use_cache: bool = True,
     project: Project | None = None,
+    extend_select: Sequence[str] = (),
 ) -> Report:
-    """Run the offline checks; with ``paths``, report only on those files.
-
-    ``project`` lets a caller that already loaded the tree (``release``) share it.
-    """
-    load_plugins(config)
-    selection = Selection.from_config(config, select, ignore)
-    if project is None:
-        project = load_project(config, use_cache=use_cache)
-    wanted = _wanted(config, paths)
-    ctx = Context(config, project)
-    report = Report(files_checked=len(project.documents) if wanted is None else len(wanted))
-    findings = list(_input_findings(project, wanted))
-    for rule in RULES:
-        if rule.check is None or (families is not None and rule.family not in families):
-            continue
-        if selection.enabled(rule.code):
-            findings.extend(_run_rule(rule, ctx, wanted))
-    _filter(findings, project, selection, wanted, report)
-    if use_cache:
-        project.cache_stale = project.cache_stale or bool(ctx.memo.get("dirty"))
-        project.save_cache()
-    report.sort()
-    return report
-
-
-def _wanted(config: Config, paths: Iterable[Path] | None) -> set[str] | None:
-    if paths is None:
-        return None
-    return {project_relpath(config, Path(p)) for p in paths}
-
-
-def _input_findings(project: Project, wanted: set[str] | None) -> Iterable[Finding]:
-    for relpath, problem in project.unreadable.items():
-        yield INPUT_RULES[problem.code].finding(
-            Violation(relpath, problem.line, problem.column, problem.message)
-        )
-    for doc in project.documents.values():
-        if wanted is not None and doc.relpath not in wanted:
-            continue  # unpacking every page's details would cost a one-file run dearly
-        for problem in doc.problems:
-            yield INPUT_RULES[problem.code].finding(
-                Violation(doc.relpath, problem.line, problem.column, problem.message)
-            )
-
-
-def _run_rule(rule: Rule, ctx: Context, wanted: set[str] | None) -> Iterable[Finding]:
-    assert rule.check is not None
-    if rule.scope == "project":
-        violations = rule.check(ctx)
-        return [rule.finding(v) for v in violations]
-    documents: list[Document] = [
-        d for d in ctx.project.documents.values() if wanted is None or d.relpath in wanted
-    ]
-    return [rule.finding(v) for doc in documents for v in rule.check(doc, ctx)]
-
-
-def _filter(
-    findings: list[Finding],
-    project: Project,
-    selection: Selection,
-    wanted: set[str] | None,
-    report: Report,
-) -> None:
-    by_path = {doc.relpath: doc for doc in project.documents.values()}
-    for finding in findings:
-        if wanted is not None and finding.path not in wanted:
-            continue
-        if not selection.enabled(finding.code):
-            continue
-        doc = by_path.get(finding.path)
-        if selection.ignored_in(finding.path, finding.code) or (
-            doc is not None and doc.is_suppressed(finding.code, finding.line)
-        ):
-            report.suppressed.append(finding)
-            continue
-        report.findings.append(selection.severity(finding))
-
-
-def apply_selection(
-    findings: Iterable[Finding],
-    config: Config,
-    project: Project | None,
-    report: Report,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-) -> None:
-    """Filter findings from other engines (build, links, style) like the offline ones."""
-    selection = Selection.from_config(config, select, ignore)
-    _filter(list(findings), project or Project(config), selection, None, report)
+    """Run the offline checks; with ``paths``, report only on those files."""
+    chosen = list(paths) if paths is not None else None
+    engines = [CheckEngine(use_cache=use_cache)]
+    return audit(
+        chosen, config, engines, select, ignore, extend_select, use_cache=use_cache, project=project
+    ).report

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Config, Field
 from .findings import Finding, UsageError
-from .project import project_relpath
+from .paths import project_relpath
 from .registry import Violation, external_rule
 
 SCHEMA = {

@@ -9,88 +9,25 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import __version__
-from .config import Config, load_config
-from .findings import Report, UsageError
-
-FORMAT_CHOICES = ["text", "json", "github", "sarif", "markdown"]
-
-
-class AuditState:
-    """What the group's options leave for the subcommands."""
-
-    def __init__(self, config_path: Path | None, debug: bool, color: bool | None) -> None:
-        self.config_path = config_path
-        self.debug = debug
-        self.color = color
-        self._config: Config | None = None
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            self._config = load_config(self.config_path)
-        return self._config
-
-
-def _codes(values: tuple[str, ...]) -> list[str]:
-    return [code.strip() for value in values for code in value.split(",") if code.strip()]
-
-
-def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--select", multiple=True, help="Codes or prefixes to report (comma-separated)."
-    )(func)
-    func = click.option("--ignore", multiple=True, help="Codes or prefixes not to report.")(func)
-    func = click.option(
-        "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True,
-        help="Output format.",
-    )(func)  # fmt: skip
-    return click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-        help="Write the report to this file instead of standard output.",
-    )(func)  # fmt: skip
-
-
-def emit(
-    report: Report, fmt: str, output: Path | None, state: AuditState | None, text: str | None = None
-) -> int:
-    """Print (or write) the report, or ``text`` already rendered from it; return the exit
-    status it calls for. Every command ends here, so output and exit codes agree."""
-    from .report import render
-
-    chosen = state.color if state is not None else None
-    color = chosen if chosen is not None else (output is None and sys.stdout.isatty())
-    if text is None:
-        text = render(report, fmt, color=color and fmt == "text")
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
-    else:
-        click.echo(text, nl=False)
-    return 1 if report.errors else 0
-
+from .commandline import (
+    AuditState,
+    common_options,
+    finish,
+    paths_argument,
+    run_audit,
+)
+from .findings import UsageError
 
 ENGINE_COMMANDS = (
     ("docs_audit.style.command", "style"),
     ("docs_audit.links.command", "links"),
 )
-
-
-ENGINE_RULES = ("docs_audit.style.codes", "docs_audit.links.rules")
-
-
-def load_engines() -> None:
-    """Register the style and link rules (their engines stay unimported)."""
-    for module in ENGINE_RULES:
-        importlib.import_module(module)
 
 
 class LazyGroup(click.Group):
@@ -124,41 +61,43 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, color: bool |
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@selection_options
+@paths_argument
+@common_options
 @click.option("--no-cache", is_flag=True, help="Parse every page again, ignoring the cache.")
 @click.pass_obj
 def check(
     state: AuditState,
     paths: tuple[Path, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+    skip_outside: bool,
     fmt: str,
     output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
     no_cache: bool,
 ) -> None:
-    """Run every offline check. With PATHS, report on those files only (cross-file
-    facts still come from the whole tree)."""
-    from .api import run
+    """Run the offline checks. PATHS are pages or folders below the docs root; with
+    PATHS, report on those pages only (cross-file facts still come from the whole tree)."""
+    from .engines import CheckEngine
 
-    report = run(
-        paths or None, state.config, _codes(select), _codes(ignore), use_cache=not no_cache
-    )
-    raise SystemExit(emit(report, fmt, output, state))
+    result = run_audit(
+        state, "check", [CheckEngine(use_cache=not no_cache)], paths, select, ignore,
+        extend_select, skip_outside=skip_outside, use_cache=not no_cache,
+    )  # fmt: skip
+    raise SystemExit(finish(result, fmt, output, state))
 
 
 @cli.command(name="list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 def list_rules(state: AuditState, fmt: str) -> None:
-    """List every rule: code, name, severity and summary."""
+    """List every rule: code, name, severity, on by default or opt-in, and summary."""
     import json
 
-    from .api import load_plugins
     from .registry import RULES
+    from .selection import load_rules
 
-    load_plugins(state.config)
-    load_engines()
+    load_rules(state.config)
     if fmt == "json":
         rows = [
             {
@@ -166,6 +105,7 @@ def list_rules(state: AuditState, fmt: str) -> None:
                 "name": r.name,
                 "family": r.family,
                 "severity": r.severity.value,
+                "default": r.default,
                 "summary": r.summary,
             }
             for r in RULES
@@ -173,53 +113,65 @@ def list_rules(state: AuditState, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for rule in RULES:
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}")
+        on = "default" if rule.default else "opt-in"
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {on:<8} {rule.summary}")
 
 
 @cli.command()
 @click.argument("code")
 @click.pass_obj
 def explain(state: AuditState, code: str) -> None:
-    """Print the documentation of one rule (by code or name)."""
-    from .api import load_plugins
+    """Print the documentation of one rule (by code or name), whether it is on by
+    default, and how to turn it on or off."""
     from .registry import RULES
+    from .selection import load_rules, resolve
 
-    load_plugins(state.config)
-    load_engines()
-    rule = RULES.get(code) or RULES.by_name(code)
+    load_rules(state.config)
+    rule = RULES.lookup(code) or RULES.get(resolve(code, "explain"))
     if rule is None:
-        raise UsageError(f"no rule '{code}'; 'docs-audit list' shows them all")
+        raise UsageError(f"'{code}' is a prefix of several rules; 'docs-audit list' shows them")
     click.echo(f"{rule.code} {rule.name} ({rule.family}, {rule.severity.value})\n")
     click.echo(rule.doc)
+    if rule.default:
+        state_line = "On by default (it predicts a Sphinx warning, a broken page or a broken link)."
+    else:
+        state_line = (
+            "Off by default (a house rule). Turn it on with "
+            f'extend-select = ["{rule.code}"] in [tool.docs-audit], --extend-select {rule.code}, '
+            'or preset = "strict".'
+        )
+    click.echo(
+        f"\n{state_line}\n"
+        "Turn it off:\n"
+        f'  everywhere      ignore = ["{rule.code}"] in [tool.docs-audit], or --ignore {rule.code}\n'
+        f'  in some files   [tool.docs-audit.per-file-ignores] "docs/old/*.md" = ["{rule.code}"]\n'
+        f"  at one place    <!-- docs-audit: ignore {rule.code} --> (Markdown) or\n"
+        f"                  .. docs-audit: ignore {rule.code} (RST) before the block"
+    )
 
 
 @cli.command()
-@selection_options
+@common_options
 @click.pass_obj
 def build(
     state: AuditState,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
 ) -> None:
     """Build the site with Sphinx (-W -n --keep-going); warnings become findings."""
-    from .api import apply_selection
-    from .build import run_build
-    from .project import load_project
+    from .engines import BuildEngine
 
-    project = load_project(state.config)
-    report = Report(files_checked=len(project.documents))
-    # With the tree loaded, inline suppressions apply to build warnings as well.
-    apply_selection(
-        run_build(state.config), state.config, project, report, _codes(select), _codes(ignore)
-    )
-    report.sort()
-    raise SystemExit(emit(report, fmt, output, state))
+    result = run_audit(state, "build", [BuildEngine()], (), select, ignore, extend_select)
+    if result.stages[0].skipped:
+        raise UsageError(f"cannot build: {result.stages[0].skipped}")
+    raise SystemExit(finish(result, fmt, output, state))
 
 
 @cli.command()
-@selection_options
+@common_options
 @click.option(
     "--skip",
     multiple=True,
@@ -229,18 +181,21 @@ def build(
 @click.pass_obj
 def release(
     state: AuditState,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
     skip: tuple[str, ...],
 ) -> None:
-    """Every check this project has (offline checks, style, links, build) in one run."""
-    from .release import run_release
+    """Every check this project has (offline checks, style, links, build) in one run,
+    with a summary table of the stages on stderr."""
+    from .release import release_engines, stage_table
 
-    report, stages = run_release(state.config, _codes(select), _codes(ignore), set(skip))
-    status = emit(report, fmt, output, state)
-    for line in stages:
+    engines, left_out = release_engines(state.config, set(skip))
+    result = run_audit(state, "release", engines, (), select, ignore, extend_select)
+    status = finish(result, fmt, output, state)
+    for line in stage_table(result.stages, left_out):
         click.echo(line, err=True)
     raise SystemExit(status)
 

@@ -54,8 +54,14 @@ TOP_LEVEL: dict[str, Field] = {
     "exclude": Field(
         "list[str]", ["_build/**", "**/.*/**"], "Globs (relative to docs-root) never read."
     ),
-    "select": Field("list[str]", [], "Codes or prefixes to report (empty: all)."),
-    "ignore": Field("list[str]", [], "Codes or prefixes never reported."),
+    "select": Field(
+        "list[str]", [], "Codes, prefixes or rule names to report (empty: the default rules)."
+    ),
+    "extend-select": Field(
+        "list[str]", [], "Codes, prefixes or rule names reported on top of select (house rules)."
+    ),
+    "preset": Field("str", "default", "'default' (rules Sphinx agrees with) or 'strict' (all)."),
+    "ignore": Field("list[str]", [], "Codes, prefixes or rule names never reported."),
     "per-file-ignores": Field(
         "dict[str,list[str]]", {}, "Glob (relative to the project root) to codes ignored there."
     ),

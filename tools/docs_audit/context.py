@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .config import Config
 from .document import Document
-from .project import Project
+
+
+class Pages(Protocol):
+    """The parsed tree as checks see it (a :class:`~docs_audit.project.Project` is one).
+
+    Checks sit below the project loader: they name only what they read.
+    """
+
+    @property
+    def documents(self) -> dict[str, Document]: ...
 
 
 @dataclass
 class Context:
     config: Config
-    project: Project
+    project: Pages
     #: Shared, lazily computed facts (for example the label index), keyed by name.
     memo: dict[str, Any] = field(default_factory=dict)
 

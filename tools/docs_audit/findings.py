@@ -13,10 +13,6 @@ class Severity(enum.Enum):
     WARNING = "warning"
     INFO = "info"
 
-    @property
-    def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
-
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -59,6 +55,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    #: Given files left out, by reason ("excluded", "not a page suffix"...).
+    files_skipped: dict[str, int] = field(default_factory=dict)
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
@@ -68,13 +66,6 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    def extend(self, other: Report) -> None:
-        self.findings.extend(other.findings)
-        self.suppressed.extend(other.suppressed)
-        self.files_checked = max(self.files_checked, other.files_checked)
-        for section, numbers in other.stats.items():
-            self.stats.setdefault(section, {}).update(numbers)
 
     def sort(self) -> None:
         self.findings.sort()

@@ -26,6 +26,7 @@ from .pagecache import (
     restore,
     write_page_cache,
 )
+from .paths import project_relpath as project_relpath  # re-exported for callers above
 from .sources import decode_source, os_problem, read_source
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
@@ -41,6 +42,8 @@ class Project:
     cache_entries: dict[str, CachedPage] = field(default_factory=dict)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
+    #: Pages (docs-root relative) left out by an ``exclude`` glob, for the summary.
+    excluded: list[str] = field(default_factory=list)
 
     def save_cache(self) -> None:
         """Write the cache once, at the end of a run, if anything in it changed."""
@@ -59,19 +62,17 @@ class Project:
         return set(self.documents)
 
 
-def project_relpath(config: Config, path: Path) -> str:
-    """``path`` relative to the project root, POSIX style (absolute if outside)."""
-    try:
-        return path.absolute().relative_to(config.root.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
-
-
-def discover(config: Config, unreadable: dict[str, Problem] | None = None) -> list[str]:
+def discover(
+    config: Config,
+    unreadable: dict[str, Problem] | None = None,
+    excluded_pages: list[str] | None = None,
+) -> list[str]:
     """Every ``.md`` and ``.rst`` file below the docs root (paths relative to it, POSIX),
     minus excluded globs. Symlinked folders are not followed, so a loop cannot trap the walk.
     A folder that cannot be listed is recorded in ``unreadable`` (keyed by its path
     relative to the docs root, with a trailing slash) instead of being skipped silently.
+    Pages an ``exclude`` glob names one by one go to ``excluded_pages`` (pruned folders
+    are not walked, so their pages are not counted).
     """
     root = str(config.docs_root)
     excluded = list(config["exclude"])
@@ -96,6 +97,8 @@ def discover(config: Config, unreadable: dict[str, Problem] | None = None) -> li
             relative = _join(relative_folder, name)
             if not _excluded(relative, excluded):
                 found.append(relative)
+            elif excluded_pages is not None:
+                excluded_pages.append(relative)
     return found
 
 
@@ -119,7 +122,7 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     prefix = project_relpath(config, config.docs_root)
     prefix = "" if prefix == "." else prefix + "/"
     unlisted: dict[str, Problem] = {}
-    pages = discover(config, unlisted)
+    pages = discover(config, unlisted, project.excluded)
     project.unreadable.update({prefix + folder: problem for folder, problem in unlisted.items()})
     changed = False
     for relative in pages:

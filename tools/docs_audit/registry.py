@@ -45,6 +45,9 @@ class Rule:
     severity: Severity
     doc: str
     check: Callable[..., Iterator[Violation]] | None = None
+    #: On without any ``select``: the rule predicts a Sphinx warning, a broken page or
+    #: a broken link. House rules say ``False`` and are opted into (``extend-select``).
+    default: bool = True
 
     @property
     def summary(self) -> str:
@@ -83,6 +86,16 @@ class RuleSet:
     def by_name(self, name: str) -> Rule | None:
         return next((r for r in self._rules.values() if r.name == name), None)
 
+    def lookup(self, selector: str) -> Rule | None:
+        """The rule a code or a kebab-case name denotes."""
+        return self.get(selector) or self.by_name(selector.lower())
+
+    def codes(self) -> list[str]:
+        return sorted(self._rules)
+
+    def names(self) -> list[str]:
+        return sorted(r.name for r in self._rules.values())
+
     def __len__(self) -> int:
         return len(self._rules)
 
@@ -96,36 +109,53 @@ def _register(
     family: str,
     scope: Literal["page", "project", "external"],
     severity: Severity,
+    default: bool,
 ) -> Callable[[Callable[..., Iterator[Violation]]], Callable[..., Iterator[Violation]]]:
     def decorate(func: Callable[..., Iterator[Violation]]) -> Callable[..., Iterator[Violation]]:
         doc = inspect.cleandoc(func.__doc__ or "")
-        RULES.add(Rule(code, name, family, scope, severity, doc, func))
+        RULES.add(Rule(code, name, family, scope, severity, doc, func, default))
         return func
 
     return decorate
 
 
 def page_rule(
-    code: str, name: str, family: str, severity: Severity = Severity.ERROR
+    code: str,
+    name: str,
+    family: str,
+    severity: Severity = Severity.ERROR,
+    *,
+    default: bool = True,
 ) -> Callable[[PageCheck], PageCheck]:
-    """Register a rule run on each reported document."""
-    return _register(code, name, family, "page", severity)
+    """Register a rule run on each reported document (``default=False``: a house rule)."""
+    return _register(code, name, family, "page", severity, default)
 
 
 def project_rule(
-    code: str, name: str, family: str, severity: Severity = Severity.ERROR
+    code: str,
+    name: str,
+    family: str,
+    severity: Severity = Severity.ERROR,
+    *,
+    default: bool = True,
 ) -> Callable[[ProjectCheck], ProjectCheck]:
-    """Register a rule run once over the whole tree."""
-    return _register(code, name, family, "project", severity)
+    """Register a rule run once over the whole tree (``default=False``: a house rule)."""
+    return _register(code, name, family, "project", severity, default)
 
 
 def external_rule(
-    code: str, name: str, family: str, doc: str, severity: Severity = Severity.ERROR
+    code: str,
+    name: str,
+    family: str,
+    doc: str,
+    severity: Severity = Severity.ERROR,
+    *,
+    default: bool = True,
 ) -> Rule:
     """Register a rule whose findings come from another engine (build, links, style).
 
     It has no check function: its engine builds findings with :meth:`Rule.finding`.
     """
-    rule = Rule(code, name, family, "external", severity, inspect.cleandoc(doc))
+    rule = Rule(code, name, family, "external", severity, inspect.cleandoc(doc), default=default)
     RULES.add(rule)
     return rule

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from functools import lru_cache
 
 from .document import Document, TocEntry
+from .parsing.urls import is_toctree_url
 
 SOURCE_SUFFIXES = (".md", ".rst")
 
@@ -42,15 +43,11 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-def is_external(target: str) -> bool:
-    return "://" in target or target.startswith("mailto:")
-
-
 def resolve_entry(
     doc: Document, entry: TocEntry, glob: bool, docnames: Collection[str]
 ) -> list[str]:
     """The documents a toctree entry names; ``[]`` when it names none that exist."""
-    if entry.target == "self" or is_external(entry.target):
+    if entry.target == "self" or is_toctree_url(entry.target):
         return [doc.docname]
     target = join_docname(doc.docname, strip_suffix(entry.target))
     if glob and any(c in entry.target for c in "*?["):

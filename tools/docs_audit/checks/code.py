@@ -45,7 +45,7 @@ def _checked_blocks(doc: Document) -> list[CodeBlock]:
     return [b for b in doc.code_blocks if b.directive not in ("indented", "literal")]
 
 
-@page_rule("CD401", "missing-language", FAMILY)
+@page_rule("CD401", "missing-language", FAMILY, default=False)
 def missing_language(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A code fence (or ``code-block``) without a language.
 
@@ -173,7 +173,7 @@ def _syntax(code: str, label: str, doc: Document) -> Iterator[Violation]:
             )
 
 
-@page_rule("CD403", "invalid-python", FAMILY)
+@page_rule("CD403", "invalid-python", FAMILY, default=False)
 def invalid_python(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A ``python`` block that is not valid Python (interactive ``>>>`` sessions excepted).
 
@@ -183,19 +183,19 @@ def invalid_python(doc: Document, ctx: Context) -> Iterator[Violation]:
     yield from _syntax("CD403", "Python", doc)
 
 
-@page_rule("CD404", "invalid-json", FAMILY)
+@page_rule("CD404", "invalid-json", FAMILY, default=False)
 def invalid_json(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A ``json`` block that is not valid JSON (comments and trailing commas included)."""
     yield from _syntax("CD404", "JSON", doc)
 
 
-@page_rule("CD405", "invalid-toml", FAMILY)
+@page_rule("CD405", "invalid-toml", FAMILY, default=False)
 def invalid_toml(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A ``toml`` block that is not valid TOML."""
     yield from _syntax("CD405", "TOML", doc)
 
 
-@page_rule("CD406", "invalid-yaml", FAMILY)
+@page_rule("CD406", "invalid-yaml", FAMILY, default=False)
 def invalid_yaml(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A ``yaml`` block that is not valid YAML (multi-document streams are fine)."""
     yield from _syntax("CD406", "YAML", doc)
@@ -211,7 +211,7 @@ def _pattern(source: str) -> re.Pattern[str]:
         ) from None
 
 
-@page_rule("CD407", "placeholder", FAMILY)
+@page_rule("CD407", "placeholder", FAMILY, default=False)
 def placeholder(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A code example still holds a placeholder (``<your-project>``, ``TODO``, ``xxx``...).
 

@@ -25,7 +25,7 @@ SCHEMA = {
 }
 
 
-@page_rule("LB101", "missing-page-label", FAMILY)
+@page_rule("LB101", "missing-page-label", FAMILY, default=False)
 def missing_page_label(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A page has no label target before its first heading.
 
@@ -58,7 +58,7 @@ def missing_page_label(doc: Document, ctx: Context) -> Iterator[Violation]:
         )
 
 
-@page_rule("LB102", "label-naming", FAMILY)
+@page_rule("LB102", "label-naming", FAMILY, default=False)
 def label_naming(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A label breaks the naming convention configured for its folder.
 

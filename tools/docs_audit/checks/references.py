@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from ..config import Field
 from ..context import Context
 from ..document import Document, Reference
+from ..parsing.urls import is_toctree_url
 from ..registry import Violation, page_rule, project_rule
-from ..toc import is_external, join_docname, resolve_entry, strip_suffix, toctree_children
+from ..toc import join_docname, resolve_entry, strip_suffix, toctree_children
 from .labels import label_index
 
 FAMILY = "references"
@@ -194,7 +195,7 @@ def toctree_missing_document(doc: Document, ctx: Context) -> Iterator[Violation]
     docnames = set(ctx.project.documents)
     for tree in doc.toctrees:
         for entry in tree.entries:
-            if is_external(entry.target) or resolve_entry(doc, entry, tree.glob, docnames):
+            if is_toctree_url(entry.target) or resolve_entry(doc, entry, tree.glob, docnames):
                 continue
             if tree.glob and any(c in entry.target for c in "*?["):
                 message = f"toctree glob pattern '{entry.target}' didn't match any documents"

@@ -96,7 +96,7 @@ def _doc8_rule(doc8_code: str, doc: Document, ctx: Context) -> Iterator[Violatio
             yield Violation(doc.relpath, line, 1, f"{message} (doc8 {code})")
 
 
-@page_rule("RS500", "invalid-rst", FAMILY)
+@page_rule("RS500", "invalid-rst", FAMILY, default=False)
 def invalid_rst(doc: Document, ctx: Context) -> Iterator[Violation]:
     """RST that docutils rejects, as doc8 (D000) reports it, Sphinx's own roles and
     directives excepted.
@@ -104,7 +104,7 @@ def invalid_rst(doc: Document, ctx: Context) -> Iterator[Violation]:
     yield from _doc8_rule("D000", doc, ctx)
 
 
-@page_rule("RS501", "line-too-long", FAMILY)
+@page_rule("RS501", "line-too-long", FAMILY, default=False)
 def line_too_long(doc: Document, ctx: Context) -> Iterator[Violation]:
     """An RST line longer than ``[tool.docs-audit.rst] max-line-length`` (doc8 D001).
 
@@ -113,13 +113,13 @@ def line_too_long(doc: Document, ctx: Context) -> Iterator[Violation]:
     yield from _doc8_rule("D001", doc, ctx)
 
 
-@page_rule("RS502", "trailing-whitespace", FAMILY)
+@page_rule("RS502", "trailing-whitespace", FAMILY, default=False)
 def trailing_whitespace(doc: Document, ctx: Context) -> Iterator[Violation]:
     """Trailing whitespace in an RST page (doc8 D002)."""
     yield from _doc8_rule("D002", doc, ctx)
 
 
-@page_rule("RS503", "tab-indentation", FAMILY)
+@page_rule("RS503", "tab-indentation", FAMILY, default=False)
 def tab_indentation(doc: Document, ctx: Context) -> Iterator[Violation]:
     """An RST line indented with a tab (doc8 D003); RST tab stops are 8 columns and
     rarely what the author meant.
@@ -127,13 +127,13 @@ def tab_indentation(doc: Document, ctx: Context) -> Iterator[Violation]:
     yield from _doc8_rule("D003", doc, ctx)
 
 
-@page_rule("RS504", "carriage-return", FAMILY)
+@page_rule("RS504", "carriage-return", FAMILY, default=False)
 def carriage_return(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A carriage return in an RST page (doc8 D004)."""
     yield from _doc8_rule("D004", doc, ctx)
 
 
-@page_rule("RS505", "no-final-newline", FAMILY)
+@page_rule("RS505", "no-final-newline", FAMILY, default=False)
 def no_final_newline(doc: Document, ctx: Context) -> Iterator[Violation]:
     """An RST page that does not end with a newline (doc8 D005)."""
     yield from _doc8_rule("D005", doc, ctx)

@@ -39,7 +39,7 @@ def _docs_prefix(ctx: Context) -> str:
         return root.as_posix()
 
 
-@project_rule("ST601", "required-page-missing", FAMILY)
+@project_rule("ST601", "required-page-missing", FAMILY, default=False)
 def required_page_missing(ctx: Context) -> Iterator[Violation]:
     """A page the configuration requires does not exist.
 
@@ -52,7 +52,7 @@ def required_page_missing(ctx: Context) -> Iterator[Violation]:
             yield Violation(path, 1, 1, f"required page '{page}' does not exist")
 
 
-@project_rule("ST602", "too-few-pages", FAMILY)
+@project_rule("ST602", "too-few-pages", FAMILY, default=False)
 def too_few_pages(ctx: Context) -> Iterator[Violation]:
     """A folder holds fewer pages than configured (its index not counted).
 
@@ -101,7 +101,7 @@ def _neighbours(ctx: Context, doc: Document, docnames: set[str]) -> Iterator[str
                     yield name
 
 
-@project_rule("ST603", "too-many-clicks", FAMILY)
+@project_rule("ST603", "too-many-clicks", FAMILY, default=False)
 def too_many_clicks(ctx: Context) -> Iterator[Violation]:
     """A page (or labelled section) is further from the home page than configured.
 

@@ -42,7 +42,7 @@ def _present(doc: Document, ctx: Context) -> list[tuple[int, Section]]:
     ]
 
 
-@page_rule("TP301", "missing-section", FAMILY)
+@page_rule("TP301", "missing-section", FAMILY, default=False)
 def missing_section(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A page under the template lacks one of its required sections.
 
@@ -64,7 +64,7 @@ def missing_section(doc: Document, ctx: Context) -> Iterator[Violation]:
         yield Violation(doc.relpath, line, 1, f"missing required section '{title}'")
 
 
-@page_rule("TP302", "misordered-section", FAMILY)
+@page_rule("TP302", "misordered-section", FAMILY, default=False)
 def misordered_section(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A template section appears out of the template's order.
 
@@ -104,7 +104,7 @@ def _length(chain: list[int]) -> int:
     return len(chain)
 
 
-@page_rule("TP303", "empty-section", FAMILY)
+@page_rule("TP303", "empty-section", FAMILY, default=False)
 def empty_section(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A template section has a heading and nothing under it.
 
@@ -122,7 +122,7 @@ def empty_section(doc: Document, ctx: Context) -> Iterator[Violation]:
             )
 
 
-@page_rule("TP304", "unexpected-section", FAMILY)
+@page_rule("TP304", "unexpected-section", FAMILY, default=False)
 def unexpected_section(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A section at the template's level that the template does not name
     (only when ``allow-extra = false``).

@@ -1,7 +1,7 @@
-"""The link audit: extract external URLs from the pages and check them politely.
+"""The link audit: check the external URLs of the pages politely.
 
-``extract`` is imported by the parsers and stays light; the checker (httpx, asyncio)
-is loaded only when :func:`check_links` is used.
+The parsers find the URLs (:mod:`docs_audit.parsing.urls`, into ``Document.links``);
+the checker (httpx, asyncio) is loaded only when :func:`check_links` is used.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``docs-audit links``: the command-line face of :func:`~docs_audit.links.api.check_links`."""
+"""``docs-audit links``: the command-line face of the links engine."""
 
 from __future__ import annotations
 
@@ -9,27 +9,12 @@ from typing import Any
 
 import click
 
-from ..findings import UsageError
-
-FORMATS = ["text", "json", "github", "sarif", "markdown"]
+from ..commandline import AuditCommand, common_options, finish, paths_argument, run_audit, state_of
 
 
-@click.command(name="links")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format of the findings.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the findings to this file instead of standard output.",
-)
+@click.command(name="links", cls=AuditCommand)
+@paths_argument
+@common_options
 @click.option(
     "--markdown-report",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -57,8 +42,12 @@ FORMATS = ["text", "json", "github", "sarif", "markdown"]
 def links(
     ctx: click.Context,
     paths: tuple[Path, ...],
+    skip_outside: bool,
     fmt: str,
     output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
     markdown_report: Path | None,
     no_cache: bool,
     allow_private: bool | None,
@@ -71,66 +60,21 @@ def links(
     global and a per-host limit, retries with backoff, Retry-After honoured.
     Successful results are cached for cache-ttl seconds.
     """
-    from ..project import load_project, project_relpath
-    from .api import check_links
-    from .config import settings_from
-    from .report import markdown_report as render_markdown
+    from ..engines import LinksEngine
 
-    config = _config(ctx)
+    state = state_of(ctx)
     overrides: dict[str, Any] = {}
     if allow_private:
         overrides["allow-private"] = True
     if require_network:
         overrides["require-network"] = True
-    settings = settings_from(config, overrides)
-    project = load_project(config)
-    documents = list(project.documents.values())
-    if paths:
-        wanted = [project_relpath(config, path) for path in paths]
-        documents = [d for d in documents if any(_under(d.relpath, w) for w in wanted)]
     if progress is None:
         progress = sys.stderr.isatty() or bool(os.environ.get("CI"))
-    report = check_links(
-        documents, config, progress=progress, settings=settings, use_cache=not no_cache
+    engine = LinksEngine(overrides, progress=progress, use_cache=not no_cache)
+    result = run_audit(
+        state, "links", [engine], paths, select, ignore, extend_select, skip_outside=skip_outside
     )
-    for warning in report.warnings:
-        click.echo(f"docs-audit links: warning: {warning}", err=True)
-    markdown = render_markdown(report)
-    if markdown_report is not None:
+    if markdown_report is not None and result.stages:
         markdown_report.parent.mkdir(parents=True, exist_ok=True)
-        markdown_report.write_text(markdown, encoding="utf-8")
-    from ..api import apply_selection
-    from ..cli import emit
-    from ..findings import Report
-
-    # ignore, per-file-ignores, severities and inline suppressions apply as in `check`.
-    whole = report.as_report()
-    shared = Report(files_checked=whole.files_checked, stats=whole.stats)
-    apply_selection(whole.findings, config, project, shared)
-    shared.sort()
-    status = emit(shared, fmt, output, ctx.obj, text=markdown if fmt == "markdown" else None)
-    summary = report.summary
-    click.echo(
-        f"links: {summary.checked} checked, {summary.ok} ok, {summary.broken} broken, "
-        f"{summary.redirected} redirected, {summary.skipped} skipped, {summary.cached} cached; "
-        f"{report.requests} requests in {report.elapsed:.1f} s",
-        err=True,
-    )
-    raise SystemExit(status)
-
-
-def _config(ctx: click.Context) -> Any:
-    state = ctx.obj
-    if state is not None and hasattr(state, "config"):
-        return state.config
-    from ..config import load_config
-
-    try:
-        return load_config()
-    except UsageError as exc:  # standalone use, outside the docs-audit group
-        raise click.UsageError(str(exc)) from None
-
-
-def _under(relpath: str, wanted: str) -> bool:
-    wanted = wanted.rstrip("/")
-    return relpath == wanted or relpath.startswith(wanted + "/") or wanted in ("", ".")
+        markdown_report.write_text(result.stages[0].markdown or "", encoding="utf-8")
+    raise SystemExit(finish(result, fmt, output, state))

@@ -1,13 +1,14 @@
 """MyST Markdown to :class:`Document`, with markdown-it-py and mdit-py-plugins.
 
-Directive bodies are parsed again with the same parser, shifted to their place in
-the page, so admonitions and other prose directives contribute headings,
-references and links, while code-like directives contribute code blocks only.
+One walk over the token stream collects everything the model holds, URLs included.
+The body of a prose directive is parsed once, with the same parser, and walked in
+place (shifted to its lines in the page), so admonitions and the like contribute
+headings, references and links; what a directive's body is comes from the one
+table in :mod:`.directives`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,63 +29,40 @@ from ..document import (
     Document,
     Heading,
     Label,
+    Link,
     Problem,
     Reference,
     TocEntry,
     Toctree,
 )
-from ..links.extract import links_from_markdown
+from .directives import (
+    OPTION_SPECS,
+    XREF_ROLES,
+    DirectiveBody,
+    Kind,
+    first_line_of,
+    kind_of,
+    split_options,
+    title_and_target,
+)
 from .slugs import github_slug, unique_slug
 from .suppress import suppression_at
+from .urls import (
+    Source,
+    definition_urls,
+    has_scheme,
+    inline_urls,
+    is_external,
+    located,
+    option_urls,
+    page_links,
+)
 
-CODE_DIRECTIVES = frozenset({"code-block", "code", "sourcecode", "code-cell"})
-#: Directives whose body is not Markdown prose.
-OPAQUE_DIRECTIVES = frozenset(
-    {
-        "literalinclude",
-        "toctree",
-        "eval-rst",
-        "math",
-        "raw",
-        "mermaid",
-        "graphviz",
-        "csv-table",
-        "include",
-        "autoclass",
-        "automodule",
-        "autofunction",
-        "literal",
-        "highlight",
-        "contents",
-    }
-)
-_CODE_OPTIONS = frozenset(
-    {"linenos", "lineno-start", "emphasize-lines", "caption", "name", "class", "dedent", "force"}
-)
-#: Option specs of the directives whose options Sphinx fixes (others accept extensions').
-KNOWN_OPTIONS: dict[str, frozenset[str]] = {
-    "code-block": _CODE_OPTIONS,
-    "sourcecode": _CODE_OPTIONS,
-    "code": _CODE_OPTIONS | {"number-lines"},
-    "toctree": frozenset(
-        {
-            "maxdepth",
-            "name",
-            "class",
-            "caption",
-            "glob",
-            "hidden",
-            "includehidden",
-            "numbered",
-            "titlesonly",
-            "reversed",
-        }
-    ),
-}
-XREF_ROLES = frozenset({"ref", "doc", "any", "numref", "std:ref", "std:doc"})
-_TITLE_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
-_OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+#: Kinds whose options are code settings, never URLs a reader follows.
+_NO_URL_OPTIONS = frozenset({Kind.CODE, Kind.LITERAL, Kind.LITERALINCLUDE, Kind.MATH, Kind.RAW})
+#: Kinds whose body is Markdown of the page. MyST reads an unknown directive's body
+#: too: extension directives (tabs, cards, grids) mostly hold prose.
+_WALKED = frozenset({Kind.PROSE, Kind.FIGURE, Kind.UNKNOWN})
 
 
 @lru_cache(maxsize=1)
@@ -118,17 +96,18 @@ class _At:
 class _State:
     doc: Document
     lines: list[str]
+    source: Source
     slugs: set[str] = field(default_factory=set)
     pending_labels: list[Label] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
 
 def parse_myst(relpath: str, docname: str, text: str) -> Document:
     doc = Document(relpath=relpath, docname=docname, format="md", text=text)
-    state = _State(doc, text.splitlines())
-    env: dict[str, Any] = {}
-    tokens = _walk_source(state, text, offset=0, column_offset=0, env=env)
-    # The extractor walks prose directive bodies itself, with exact positions.
-    state.doc.links = links_from_markdown(tokens, env, text)
+    lines = text.splitlines()
+    state = _State(doc, lines, Source(tuple(lines)))
+    _walk_source(state, text, offset=0, column_offset=0)
+    doc.links = page_links(state.links)
     _flush_labels(state, len(state.lines) + 1)
     doc.anchors.update(state.slugs)
     doc.anchors.update(label.name for label in doc.labels)
@@ -138,12 +117,12 @@ def parse_myst(relpath: str, docname: str, text: str) -> Document:
     return doc
 
 
-def _walk_source(
-    state: _State, source: str, offset: int, column_offset: int, env: dict[str, Any] | None = None
-) -> list[Token]:
-    tokens = markdown_parser().parse(source, {} if env is None else env)
+def _walk_source(state: _State, source: str, offset: int, column_offset: int) -> None:
+    """Parse ``source`` (page lines ``offset + 1``...) once and walk its tokens."""
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(source, env)
     _walk_tokens(state, tokens, offset, column_offset)
-    return tokens
+    state.links.extend(definition_urls(env, state.source, offset))
 
 
 def _walk_tokens(state: _State, tokens: Sequence[Token], offset: int, column_offset: int) -> None:
@@ -172,7 +151,7 @@ def _on_front_matter(state: _State, at: _At) -> None:
         mark = getattr(exc, "problem_mark", None)
         where = (mark.line + 2) if mark is not None else line
         state.doc.problems.append(
-            Problem("DA005", where, 1, f"front matter is not valid YAML: {_first_line(exc)}")
+            Problem("DA005", where, 1, f"front matter is not valid YAML: {first_line_of(exc)}")
         )
         return
     if isinstance(data, dict) and data.get("orphan"):
@@ -204,6 +183,7 @@ def _on_inline(state: _State, at: _At) -> None:
     token, line = at.token, at.line
     if token.map:
         state.doc.prose_ranges.append((line, token.map[1] + at.offset))
+        state.links.extend(inline_urls(token, state.source, line))
     cursor = _Cursor(state.lines, line, at.column_offset)
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
@@ -220,18 +200,16 @@ def _on_role(state: _State, child: Token, cursor: _Cursor, block_line: int) -> N
     if name not in XREF_ROLES:
         return
     kind = name.split(":")[-1]
-    content = child.content.strip()
-    match = _TITLE_TARGET.match(content)
-    target = match.group("target").strip() if match else content
+    title, target = title_and_target(child.content.strip())
     state.doc.references.append(
-        Reference(kind, target, at_line, column, bool(match), block_line=block_line)
+        Reference(kind, target, at_line, column, title is not None, block_line=block_line)
     )
 
 
 def _on_link(state: _State, child: Token, cursor: _Cursor, block_line: int) -> None:
     href = str(child.attrs.get("href", ""))
     at_line, column = cursor.find("[")
-    if not href or _SCHEME.match(href) or href.startswith("//"):
+    if not href or has_scheme(href):
         return
     state.doc.references.append(
         Reference("link", href, at_line, column, True, block_line=block_line)
@@ -282,58 +260,13 @@ def _check_closed(state: _State, token: Token, line: int) -> None:
         )
 
 
-@dataclass(frozen=True)
-class _DirectiveBody:
-    options: dict[str, str]
-    body: str
-    body_line: int
-    option_lines: dict[str, int]
-    error: tuple[int, str] | None = None
-
-
-def _split_options(content: str, first_line: int) -> _DirectiveBody:
-    lines = content.split("\n")
-    options: dict[str, str] = {}
-    option_lines: dict[str, int] = {}
-    error: tuple[int, str] | None = None
-    index = 0
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-        if end is not None:
-            try:
-                loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = first_line + 1 + (mark.line if mark is not None else 0)
-                error, loaded = (
-                    (where, f"directive options are not valid YAML: {_first_line(exc)}"),
-                    {},
-                )
-            if isinstance(loaded, dict):
-                options = {str(k): str(v) for k, v in loaded.items()}
-                option_lines = dict.fromkeys(options, first_line)
-            index = end + 1
-    else:
-        while index < len(lines):
-            match = _OPTION.match(lines[index].strip())
-            if not match:
-                break
-            options[match.group("key")] = (match.group("value") or "").strip()
-            option_lines[match.group("key")] = first_line + index
-            index += 1
-    if index < len(lines) and not lines[index].strip() and index > 0:
-        index += 1
-    return _DirectiveBody(
-        options, "\n".join(lines[index:]), first_line + index, option_lines, error
-    )
-
-
 def _on_directive(
     state: _State, token: Token, name: str, argument: str, line: int, column: int
 ) -> None:
-    parts = _split_options(token.content, line + 1)
+    parts = split_options(token.content, line + 1)
     _check_options(state, name, parts)
-    if name in CODE_DIRECTIVES:
+    kind = kind_of(name)
+    if kind is Kind.CODE:
         language = argument.split()[0] if argument else parts.options.get("language", "")
         state.doc.code_blocks.append(
             CodeBlock(
@@ -346,17 +279,42 @@ def _on_directive(
                 tuple(parts.options.items()),
             )
         )
-    elif name == "toctree":
-        state.doc.toctrees.append(_toctree(parts, line))
-    if name not in CODE_DIRECTIVES and name not in OPAQUE_DIRECTIVES and parts.body.strip():
+    elif kind is Kind.TOCTREE:
+        toctree = _toctree(parts, line)
+        state.doc.toctrees.append(toctree)
+        state.links.extend(
+            located(entry.target, entry.line, state.source, "toctree")
+            for entry in toctree.entries
+            if is_external(entry.target)
+        )
+    if kind in (Kind.IMAGE, Kind.FIGURE) and is_external(argument):
+        state.links.append(located(argument, line, state.source, "image"))
+    if kind not in _NO_URL_OPTIONS:
+        state.links.extend(option_urls(parts.options, parts.option_lines, state.source))
+    if not parts.body.strip():
+        return
+    if kind in _WALKED:
         _walk_source(state, parts.body, offset=parts.body_line - 1, column_offset=0)
+    elif kind is Kind.EVAL_RST:
+        _read_rst(state, parts)
 
 
-def _check_options(state: _State, name: str, parts: _DirectiveBody) -> None:
+def _read_rst(state: _State, parts: DirectiveBody) -> None:
+    """An ``eval-rst`` body: parsed once as RST, its facts moved to their page lines."""
+    from .rst import parse_rst
+
+    fragment = parse_rst(state.doc.relpath, state.doc.docname, parts.body)
+    offset = parts.body_line - 1
+    state.links.extend(
+        located(link.url, link.line + offset, state.source, link.kind) for link in fragment.links
+    )
+
+
+def _check_options(state: _State, name: str, parts: DirectiveBody) -> None:
     """Options Sphinx would reject, for the directives whose options are fixed."""
     if parts.error is not None:
         state.doc.problems.append(Problem("DA005", parts.error[0], 1, parts.error[1]))
-    known = KNOWN_OPTIONS.get(name)
+    known = OPTION_SPECS.get(name)
     if known is None:
         return
     for key, where in parts.option_lines.items():
@@ -365,16 +323,14 @@ def _check_options(state: _State, name: str, parts: _DirectiveBody) -> None:
             state.doc.problems.append(Problem("DA005", where, 1, message))
 
 
-def _toctree(parts: _DirectiveBody, line: int) -> Toctree:
+def _toctree(parts: DirectiveBody, line: int) -> Toctree:
     entries: list[TocEntry] = []
     for number, raw in enumerate(parts.body.split("\n")):
         entry = raw.strip()
         if not entry or entry.startswith("#"):
             continue
-        match = _TITLE_TARGET.match(entry)
-        title = match.group("title") if match else None
-        target = match.group("target") if match else entry
-        entries.append(TocEntry(target.strip(), parts.body_line + number, 1, title))
+        title, target = title_and_target(entry)
+        entries.append(TocEntry(target, parts.body_line + number, 1, title))
     return Toctree(line, tuple(entries), "glob" in parts.options, "hidden" in parts.options)
 
 
@@ -399,10 +355,6 @@ class _Cursor:
                 self.line, self.column = line, found + len(needle)
                 return line, found + 1
         return self.line, self.column + 1
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 _HANDLERS: dict[str, Callable[[_State, _At], None]] = {

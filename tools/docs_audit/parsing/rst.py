@@ -23,37 +23,33 @@ from ..document import (
     Document,
     Heading,
     Label,
+    Link,
     MarkupMessage,
     Problem,
     Reference,
     TocEntry,
     Toctree,
 )
+from .directives import OPTION_SPECS, XREF_ROLES, Kind, kind_of, title_and_target
 from .suppress import suppression_at
+from .urls import Source, page_links, rst_urls
 
 _ROLE_NAME = re.compile(r"(?<![\w`]):(?P<name>[A-Za-z][\w:.+-]*):`")
 _DIRECTIVE_NAME = re.compile(r"^\s*\.\.\s+(?P<name>[A-Za-z][\w:.+-]*)::", re.MULTILINE)
 _LABEL = re.compile(r"^(?P<indent>\s*)\.\.\s+_(?P<name>[^:`]+|`[^`]+`):\s*$")
-_TITLE_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1+\s*$")
-_XREF_ROLES = {"ref", "doc", "any", "numref", "std:ref", "std:doc"}
-_CODE_DIRECTIVES = {"code-block", "sourcecode", "code"}
-_PROSE_DIRECTIVES = {
-    "versionadded",
-    "versionchanged",
-    "deprecated",
-    "versionremoved",
-    "seealso",
-    "only",
-    "centered",
-    "hlist",
-    "glossary",
-    "tab",
-    "tab-set",
-    "tab-item",
-    "card",
-    "dropdown",
+#: docutils option converters by the names the directive table uses.
+_CONVERTERS: dict[str, Callable[..., Any]] = {
+    "flag": directives.flag,
+    "int": int,
+    "unchanged": directives.unchanged,
+    "unchanged_required": directives.unchanged_required,
+    "class_option": directives.class_option,
 }
+
+
+def _option_spec(name: str) -> dict[str, Callable[..., Any]]:
+    return {key: _CONVERTERS[kind] for key, kind in OPTION_SPECS[name].items()}
 
 
 class _Collected:
@@ -129,17 +125,7 @@ class _ProseDirective(_OpaqueDirective):
 class _CodeDirective(Directive):
     has_content = True
     optional_arguments = 1
-    option_spec: ClassVar[dict[str, Any]] = {
-        "linenos": directives.flag,
-        "lineno-start": int,
-        "emphasize-lines": directives.unchanged_required,
-        "caption": directives.unchanged_required,
-        "name": directives.unchanged,
-        "class": directives.class_option,
-        "dedent": directives.unchanged,
-        "force": directives.flag,
-        "number-lines": directives.unchanged,
-    }
+    option_spec: ClassVar[dict[str, Any]] = _option_spec("code")
 
     def run(self) -> list[nodes.Node]:
         language = self.arguments[0] if self.arguments else ""
@@ -162,18 +148,7 @@ class _CodeDirective(Directive):
 
 class _TocDirective(Directive):
     has_content = True
-    option_spec: ClassVar[dict[str, Any]] = {
-        "maxdepth": int,
-        "name": directives.unchanged,
-        "class": directives.class_option,
-        "caption": directives.unchanged_required,
-        "glob": directives.flag,
-        "hidden": directives.flag,
-        "includehidden": directives.flag,
-        "numbered": directives.unchanged,
-        "titlesonly": directives.flag,
-        "reversed": directives.flag,
-    }
+    option_spec: ClassVar[dict[str, Any]] = _option_spec("toctree")
 
     def run(self) -> list[nodes.Node]:
         entries: list[TocEntry] = []
@@ -181,9 +156,7 @@ class _TocDirective(Directive):
             entry = raw.strip()
             if not entry:
                 continue
-            match = _TITLE_TARGET.match(entry)
-            target = match.group("target").strip() if match else entry
-            title = match.group("title") if match else None
+            title, target = title_and_target(entry)
             entries.append(TocEntry(target, self.content_offset + index + 1, 1, title))
         _current[-1].toctrees.append(
             Toctree(self.lineno, tuple(entries), "glob" in self.options, "hidden" in self.options)
@@ -200,7 +173,7 @@ def _namespace(text: str) -> Iterator[_Collected]:
     _current.append(collected)
     try:
         for name in {m.group("name") for m in _ROLE_NAME.finditer(text)}:
-            if name.lower() in _XREF_ROLES:
+            if name.lower() in XREF_ROLES:
                 roles.register_local_role(name, cast(Any, _xref_role))
             elif name not in _ROLES._role_registry and name not in _ROLES._roles:
                 roles.register_local_role(name, cast(Any, _generic_role))
@@ -216,17 +189,21 @@ def _namespace(text: str) -> Iterator[_Collected]:
 
 
 def _directive_for(name: str) -> type[Directive]:
-    if name in _CODE_DIRECTIVES:
+    """Sphinx's code and toctree directives, else docutils' own, else a stand-in by kind."""
+    kind = kind_of(name)
+    if kind is Kind.CODE:
         return _CodeDirective
-    if name == "toctree":
+    if kind is Kind.TOCTREE:
         return _TocDirective
-    if name in _PROSE_DIRECTIVES:
-        return _ProseDirective
     if name in _DIRECTIVES._directive_registry:
         module_name, class_name = _DIRECTIVES._directive_registry[name]
         module = __import__(f"docutils.parsers.rst.directives.{module_name}", fromlist=[class_name])
         directive: type[Directive] = getattr(module, class_name)
         return directive
+    if kind is Kind.PROSE:
+        return _ProseDirective
+    # An unknown name stays opaque: its body may be anything, and docutils would
+    # report every construct of another syntax in it as an error Sphinx never gives.
     return _OpaqueDirective
 
 
@@ -256,30 +233,96 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
     with _namespace(text) as collected:
         parser.parse(text, document)
     lines = text.splitlines()
-    doc.code_blocks = collected.code_blocks + list(_literal_blocks(document, lines))
-    doc.code_blocks.sort(key=lambda block: block.line)
+    walk = _Walk(lines)
+    walk.run(document)
+    doc.code_blocks = sorted(collected.code_blocks + walk.literal_blocks, key=lambda b: b.line)
     doc.toctrees = collected.toctrees
     doc.references = [
         _reference(kind, target, line, lines) for kind, target, line in collected.references
     ]
-    doc.headings = list(_headings(document, lines))
-    doc.labels = list(_labels(document, lines))
+    doc.headings = walk.headings
+    doc.labels = list(_labels(walk.internal_targets, lines))
     # A Markdown link into an RST page may name its labels, not its section ids.
     doc.anchors = {label.name for label in doc.labels}
     doc.title = doc.headings[0].text if doc.headings else None
     doc.orphan = _is_orphan(lines)
-    doc.prose_ranges = sorted(_prose_ranges(document, lines))
-    doc.problems = list(_problems(document))
+    doc.prose_ranges = sorted(walk.prose_ranges)
+    doc.problems = walk.problems
     doc.suppressions = [
         s
         for number, line in enumerate(lines, start=1)
         if line.lstrip().startswith("..") and (s := suppression_at(line, number, lines))
     ]
-    _add_links(doc, document, text)
+    doc.links = page_links(walk.links)
     _apply_transforms(document, parser)
     doc.markup_messages = messages
     doc.transient["doctree"] = document
     return doc
+
+
+class _Walk:
+    """One traversal of the doctree, collecting every fact the model reads from it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.source = Source(tuple(lines))
+        self.headings: list[Heading] = []
+        self.literal_blocks: list[CodeBlock] = []
+        self.internal_targets: set[str] = set()
+        self.prose_ranges: set[tuple[int, int]] = set()
+        self.problems: list[Problem] = []
+        self.links: list[Link] = []
+
+    def run(self, document: nodes.document) -> None:
+        for node in document.findall(nodes.Element):
+            if isinstance(node, nodes.section):
+                self._section(node)
+            elif isinstance(node, (nodes.paragraph, nodes.title)):
+                self._prose(node)
+            elif isinstance(node, nodes.literal_block):
+                self._literal(node)
+            elif isinstance(node, nodes.system_message):
+                self._system_message(node)
+            elif isinstance(node, nodes.target):
+                self._target(node)
+            self.links.extend(rst_urls(node, self.source))
+
+    def _target(self, target: nodes.target) -> None:
+        # Only a target that points at the element after it is a label.
+        if not target.get("refuri") and not target.get("refname"):
+            self.internal_targets.update(target["names"])
+
+    def _section(self, section: nodes.section) -> None:
+        title = section.next_node(nodes.title)
+        if title is None:
+            return
+        level = 1 + sum(1 for parent in _ancestors(section) if isinstance(parent, nodes.section))
+        text = title.astext()
+        line = _title_line(text, title.line or 1, self.lines)
+        slug = section["ids"][0] if section["ids"] else nodes.make_id(text)
+        self.headings.append(Heading(level, text, slug, line))
+
+    def _prose(self, node: nodes.TextElement) -> None:
+        """Line ranges (inclusive) of paragraphs and titles."""
+        if node.line is None or isinstance(node.parent, nodes.system_message):
+            return
+        height = node.rawsource.count("\n") + 1 if node.rawsource else 1
+        start = node.line
+        if isinstance(node, nodes.title):
+            start = _title_line(node.astext(), node.line, self.lines)
+        self.prose_ranges.add((start, start + height - 1))
+
+    def _literal(self, block: nodes.literal_block) -> None:
+        if block.line is None or "code" in block.get("classes", []):
+            return
+        start = block.line
+        self.literal_blocks.append(CodeBlock("", block.astext() + "\n", start, start, 1, "literal"))
+
+    def _system_message(self, message: nodes.system_message) -> None:
+        if message["level"] < 3:
+            return
+        text = message.children[0].astext() if message.children else "invalid markup"
+        self.problems.append(Problem("DA005", message.get("line") or 1, 1, text.replace("\n", " ")))
 
 
 def _message(node: nodes.system_message) -> MarkupMessage:
@@ -302,44 +345,15 @@ def _apply_transforms(document: nodes.document, parser: Parser) -> None:
         return
 
 
-def _prose_ranges(document: nodes.document, lines: list[str]) -> set[tuple[int, int]]:
-    """Line ranges (inclusive) of paragraphs and titles."""
-    ranges: set[tuple[int, int]] = set()
-    for node in document.findall(nodes.TextElement):
-        if not isinstance(node, (nodes.paragraph, nodes.title)):
-            continue
-        if node.line is None or isinstance(node.parent, nodes.system_message):
-            continue
-        height = node.rawsource.count("\n") + 1 if node.rawsource else 1
-        start = node.line
-        if isinstance(node, nodes.title):
-            start = _title_line(node.astext(), node.line, lines)
-        ranges.add((start, start + height - 1))
-    return ranges
-
-
 def _reference(kind: str, content: str, block_line: int, lines: list[str]) -> Reference:
-    match = _TITLE_TARGET.match(content)
-    target = match.group("target").strip() if match else content.strip()
+    title, target = title_and_target(content)
     line, column = block_line, 1
     for number in range(block_line, min(block_line + 30, len(lines) + 1)):
         found = lines[number - 1].find(f":{kind}:`")
         if found >= 0 and content.split("\n")[0][:20] in lines[number - 1][found:]:
             line, column = number, found + 1
             break
-    return Reference(kind.split(":")[-1], target, line, column, bool(match), block_line)
-
-
-def _headings(document: nodes.document, lines: list[str]) -> Iterator[Heading]:
-    for section in document.findall(nodes.section):
-        title = section.next_node(nodes.title)
-        if title is None:
-            continue
-        level = 1 + sum(1 for parent in _ancestors(section) if isinstance(parent, nodes.section))
-        text = title.astext()
-        line = _title_line(text, title.line or 1, lines)
-        slug = section["ids"][0] if section["ids"] else nodes.make_id(text)
-        yield Heading(level, text, slug, line)
+    return Reference(kind.split(":")[-1], target, line, column, title is not None, block_line)
 
 
 def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
@@ -360,13 +374,7 @@ def _title_line(text: str, reported: int, lines: list[str]) -> int:
     return reported
 
 
-def _labels(document: nodes.document, lines: list[str]) -> Iterator[Label]:
-    internal = {
-        name
-        for target in document.findall(nodes.target)
-        if not target.get("refuri") and not target.get("refname")
-        for name in target["names"]
-    }
+def _labels(internal: set[str], lines: list[str]) -> Iterator[Label]:
     for number, line in enumerate(lines, start=1):
         match = _LABEL.match(line)
         if match is None:
@@ -385,14 +393,6 @@ def _element_after(line: int, lines: list[str]) -> int:
     return line
 
 
-def _literal_blocks(document: nodes.document, lines: list[str]) -> Iterator[CodeBlock]:
-    for block in document.findall(nodes.literal_block):
-        if block.line is None or "code" in block.get("classes", []):
-            continue
-        start = block.line
-        yield CodeBlock("", block.astext() + "\n", start, start, 1, "literal")
-
-
 def _is_orphan(lines: list[str]) -> bool:
     for line in lines:
         stripped = line.strip()
@@ -403,17 +403,3 @@ def _is_orphan(lines: list[str]) -> bool:
         if not stripped.startswith(":"):
             return False
     return False
-
-
-def _problems(document: nodes.document) -> Iterator[Problem]:
-    for message in document.findall(nodes.system_message):
-        if message["level"] < 3:
-            continue
-        text = message.children[0].astext() if message.children else "invalid markup"
-        yield Problem("DA005", message.get("line") or 1, 1, text.replace("\n", " "))
-
-
-def _add_links(doc: Document, document: nodes.document, text: str) -> None:
-    from ..links.extract import links_from_rst
-
-    doc.links = links_from_rst(document, text)

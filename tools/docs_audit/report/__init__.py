@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..findings import Report
-from . import github, json_format, markdown, sarif, text
+from . import github, json_format, line, markdown, sarif, text
 
 Formatter = Callable[[Report, bool], str]
 
 FORMATS: dict[str, Formatter] = {
     "text": text.render,
+    "line": line.render,
     "json": json_format.render,
     "github": github.render,
     "sarif": sarif.render,

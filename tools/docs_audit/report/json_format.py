@@ -11,6 +11,7 @@ from ..findings import Report
 def summary(report: Report) -> dict[str, object]:
     return {
         "files": report.files_checked,
+        **({"skipped": report.files_skipped} if report.files_skipped else {}),
         "errors": report.errors,
         "warnings": report.warnings,
         "total": len(report.findings),

@@ -29,7 +29,11 @@ def summary(report: Report) -> str:
     if report.suppressed:
         parts.append(f"{len(report.suppressed)} suppressed")
     files = report.files_checked
-    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}."
+    skipped = ""
+    if report.files_skipped:
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.files_skipped.items()))
+        skipped = f" ({sum(report.files_skipped.values())} skipped: {reasons})"
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}{skipped}."
 
 
 def render(report: Report, color: bool = False) -> str:

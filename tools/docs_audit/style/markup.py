@@ -34,49 +34,11 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
+from ..parsing.directives import prose_directives
 from .regexes import compile_pattern
 
-# Directives whose body is Markdown prose; everything else is code-like.
-PROSE_DIRECTIVES = frozenset(
-    [
-        "admonition",
-        "attention",
-        "caution",
-        "danger",
-        "error",
-        "hint",
-        "important",
-        "note",
-        "seealso",
-        "tip",
-        "warning",
-        "versionadded",
-        "versionchanged",
-        "deprecated",
-        "topic",
-        "sidebar",
-        "margin",
-        "epigraph",
-        "pull-quote",
-        "highlights",
-        "rubric",
-        "dropdown",
-        "tab-item",
-        "tab-set",
-        "card",
-        "grid",
-        "grid-item",
-        "grid-item-card",
-        "figure",
-        "table",
-        "list-table",
-        "glossary",
-        "div",
-        "container",
-        "centered",
-        "hlist",
-    ]
-)
+# Directives whose body is Markdown prose (the parsers' table); everything else is code-like.
+PROSE_DIRECTIVES = prose_directives()
 # Roles whose content is prose (``{abbr}`...```); reference roles lint only
 # their explicit text (``{ref}`text <target>```); all others are code.
 TEXT_ROLES = frozenset({"abbr", "guilabel", "menuselection", "sub", "sup", "dfn", "term"})

@@ -1,10 +1,22 @@
-"""Link extraction: every kind of link found at its exact place, none from code."""
+"""URL extraction by the page walk: every kind of link at its exact place, none from code."""
 
 from __future__ import annotations
 
-from docs_audit.links.extract import bare_urls, is_external
+import textwrap
 
-from .helpers import md_links, rst_links
+from docs_audit.parsing.myst import parse_myst
+from docs_audit.parsing.rst import parse_rst
+from docs_audit.parsing.urls import bare_urls, is_external, is_toctree_url
+
+
+def md_links(text: str) -> list[tuple[str, int, int, str]]:
+    doc = parse_myst("docs/page.md", "page", textwrap.dedent(text))
+    return [(link.url, link.line, link.column, link.kind) for link in doc.links]
+
+
+def rst_links(text: str) -> list[tuple[str, int, int, str]]:
+    doc = parse_rst("docs/page.rst", "page", textwrap.dedent(text))
+    return [(link.url, link.line, link.column, link.kind) for link in doc.links]
 
 
 def test_markdown_inline_autolink_image_and_bare_urls_with_exact_positions() -> None:
@@ -245,3 +257,80 @@ def test_bare_url_trimming_follows_prose_punctuation() -> None:
 def test_external_schemes() -> None:
     assert is_external("https://a.org") and is_external("mailto:x@y.org")
     assert not is_external("project:page.md") and not is_external("page.md#x")
+
+
+def test_toctree_url_is_sphinx_meaning_not_the_link_audit_one() -> None:
+    # Sphinx's toctree takes any "scheme://" for a URL; the link audit follows known schemes.
+    assert is_toctree_url("foo://x") and not is_external("foo://x")
+    assert is_toctree_url("https://a.org") and is_external("https://a.org")
+    assert not is_toctree_url("intro") and not is_toctree_url("project:intro")
+
+
+def test_template_expressions_are_never_urls_in_markdown() -> None:
+    found = md_links(
+        """\
+        Get https://x.org/{{ version }}/a and [t](https://{{ host }}/p) or
+        <https://y.org/{{v}}> and {{ url }} then https://z.org/{% if a %}b{% endif %}.
+        Keep https://real.org here.
+
+        ```{image} https://img.org/{{ name }}.png
+        :target: https://t.org/{{ x }}
+        ```
+        """
+    )
+    assert found == [("https://real.org", 3, 6, "bare")]
+
+
+def test_template_expressions_are_never_urls_in_rst() -> None:
+    found = rst_links(
+        """\
+        See `docs <https://x.org/{{ version }}/>`_ and https://y.org/{{ v }}/z.
+
+        Keep https://real.org here.
+        """
+    )
+    assert found == [("https://real.org", 3, 6, "bare")]
+
+
+def test_yaml_directive_options_are_placed_on_their_own_lines() -> None:
+    found = md_links(
+        """\
+        :::{figure} pic.png
+        ---
+        alt: picture
+        target: https://yaml-target.org
+        ---
+        Caption with https://caption.org
+        :::
+        """
+    )
+    assert found == [
+        ("https://yaml-target.org", 4, 9, "target"),
+        ("https://caption.org", 6, 14, "bare"),
+    ]
+
+
+def test_code_like_directive_bodies_yield_no_links_in_either_format() -> None:
+    md = md_links(
+        """\
+        ```{doctest}
+        >>> "https://doctest.org"
+        ```
+
+        ```{mermaid}
+        graph: https://mermaid.org
+        ```
+        """
+    )
+    rst = rst_links(
+        """\
+        .. doctest::
+
+           >>> "https://doctest.org"
+
+        .. mermaid::
+
+           graph: https://mermaid.org
+        """
+    )
+    assert md == [] and rst == []

@@ -1,19 +1,23 @@
-"""Find the external URLs written in a page, each with its exact line and column.
+"""The external URLs written in a page, each with its exact line and column.
 
-The parsers hand over what they already built (markdown-it tokens, a docutils
-doctree); this module decides which of those places are links a reader follows and
-where each URL sits in the source. Parsers lose exact positions (markdown-it keeps
-only block line ranges, docutils' ``node.line`` is often off by one or more), so
-every URL is located again in the source text, inside the block it came from.
+The page walks (:mod:`.myst` over markdown-it tokens, :mod:`.rst` over the doctree)
+call in here for the URLs of what they are visiting. Parsers lose exact positions
+(markdown-it keeps only block line ranges, docutils' ``node.line`` is often off by
+one or more), so every URL is located again in the source text, inside its block.
 
 Code never yields links: fences, indented code, code spans, literal blocks, inline
-literals, comments, math and code-like directives are skipped.
+literals, comments, math and code-like directives are skipped. Template expressions
+(``{{ version }}``, ``{% ... %}``) are never URLs, nor part of one.
+
+Two questions are named apart: :func:`is_external` (a URL the link audit follows: a
+known external scheme) and :func:`is_toctree_url` (what Sphinx's toctree takes for a
+URL instead of a document name).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -22,7 +26,6 @@ from ..document import Link
 
 if TYPE_CHECKING:
     from docutils import nodes
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 #: Schemes that name something outside the project. MyST's own ``project:``,
@@ -48,48 +51,15 @@ EXTERNAL_SCHEMES = frozenset(
     }
 )
 
-#: Directives whose body is code or other non-prose: never read for links.
-CODE_DIRECTIVES = frozenset(
-    {
-        "code-block",
-        "code",
-        "sourcecode",
-        "code-cell",
-        "literalinclude",
-        "highlight",
-        "math",
-        "raw",
-        "doctest",
-        "testcode",
-        "testoutput",
-        "testsetup",
-        "testcleanup",
-        "parsed-literal",
-        "mermaid",
-        "graphviz",
-        "digraph",
-        "graph",
-        "plantuml",
-        "csv-table",
-        "jupyter-execute",
-        "ipython",
-        "program-output",
-        "command-output",
-        "prompt",
-        "literal",
-        "productionlist",
-        "embed",
-        "bibliography",
-    }
-)
-
 #: A standalone URI in prose, as Sphinx and linkify recognise one: a scheme with
 #: ``//`` (or ``mailto:``), then URI characters; trailing punctuation is trimmed later.
 _BARE_URL = re.compile(r"(?<![\w/@.:+-])(?:https?|ftps?)://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
 _TRAILING = ".,:;!?*'\""
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_OPTION = re.compile(r"^:([\w.-]+):\s*(.*)$")
-_DIRECTIVE_INFO = re.compile(r"^\{([\w:.+-]+)\}\s*(.*)$")
+#: Sphinx's own test for a toctree entry that is a URL (``sphinx.util.url_re``).
+_TOCTREE_URL = re.compile(r".+://.*")
+_RUNS_INTO_TEMPLATE = re.compile(r"[\w./-]*\{[{%]")
+_TEMPLATE = re.compile(r"\{\{|\{%|%7B%7B|%7B%25", re.IGNORECASE)
 
 
 def is_external(url: str) -> bool:
@@ -98,9 +68,30 @@ def is_external(url: str) -> bool:
     return match is not None and match.group(1).lower() in EXTERNAL_SCHEMES
 
 
+def is_toctree_url(target: str) -> bool:
+    """Whether Sphinx reads a toctree entry as a URL rather than a document name."""
+    return bool(_TOCTREE_URL.match(target)) or target.startswith("mailto:")
+
+
+def has_scheme(href: str) -> bool:
+    """Whether a link destination starts with any scheme (``https:``, ``project:``...)."""
+    return bool(_SCHEME.match(href)) or href.startswith("//")
+
+
+def is_template(url: str) -> bool:
+    """Whether ``url`` holds a template expression (Jinja, MyST substitutions)."""
+    return bool(_TEMPLATE.search(url))
+
+
 def bare_urls(text: str) -> Iterator[tuple[int, str]]:
-    """Standalone URIs in ``text``: (offset, url) with trailing punctuation trimmed."""
+    """Standalone URIs in ``text``: (offset, url) with trailing punctuation trimmed.
+
+    A URI that runs into a template expression (``https://x.org/{{ v }}/``) is skipped:
+    what is written is not the URL a reader gets.
+    """
     for match in _BARE_URL.finditer(text):
+        if text.startswith("{", match.end()):
+            continue
         url = _trim(match.group(0))
         if len(url) > len(match.group(0).split("://", 1)[0]) + 3:
             yield match.start(), url
@@ -122,13 +113,13 @@ def _trim(url: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
     """The page's lines, for turning block-relative offsets into line and column."""
 
     lines: tuple[str, ...]
 
     @classmethod
-    def of(cls, text: str) -> _Source:
+    def of(cls, text: str) -> Source:
         return cls(tuple(text.splitlines()))
 
     def line(self, number: int) -> str:
@@ -149,34 +140,48 @@ class _Source:
 # --------------------------------------------------------------------------- Markdown
 
 
-def links_from_markdown(tokens: Sequence[Token], env: Mapping[str, Any], text: str) -> list[Link]:
-    """Every external URL of a MyST Markdown page, in source order.
+def page_links(links: Iterable[Link]) -> list[Link]:
+    """``links`` in source order, each once, without template expressions."""
+    kept = {link for link in links if not is_template(link.url)}
+    return sorted(kept, key=lambda link: (link.line, link.column, link.url))
 
-    ``tokens`` and ``env`` come from ``md.parse(text, env)``. Inline links, images and
-    autolinks yield kinds ``inline``, ``image`` and ``autolink``; reference-style
-    definitions yield ``definition`` on the definition's line (their uses carry no
-    URL of their own); bare URLs in prose yield ``bare``; URL options of directives
-    (``:target:`` of image and figure) yield ``target``.
+
+def definition_urls(env: Mapping[str, Any], source: Source, offset: int) -> Iterator[Link]:
+    """Reference-style definitions (``[name]: url``) of one markdown-it parse.
+
+    They yield kind ``definition`` on the definition's line; their uses carry no URL of
+    their own. ``offset`` is the number of page lines before the parsed text.
     """
-    source = _Source.of(text)
-    links = list(_markdown_links(tokens, source, offset=0))
-    links.extend(_definitions(env, source, offset=0))
-    return sorted(set(links), key=lambda link: (link.line, link.column, link.url))
+    return _definitions(env, source, offset)
 
 
-def _markdown_links(tokens: Sequence[Token], source: _Source, offset: int) -> Iterator[Link]:
-    """``offset`` is the number of source lines before the text the tokens were parsed from."""
-    for token in tokens:
-        if token.map is None:
-            continue
-        first = offset + token.map[0] + 1
-        if token.type == "inline":
-            yield from _inline_links(token, source, first)
-        elif token.type in ("fence", "colon_fence"):
-            yield from _directive_links(token, source, first)
+def inline_urls(token: Token, source: Source, first: int) -> Iterator[Link]:
+    """URLs of one ``inline`` token whose first line is page line ``first``.
+
+    Inline links, images and autolinks yield kinds ``inline``, ``image`` and
+    ``autolink``; bare URLs in prose yield ``bare``.
+    """
+    return _inline_links(token, source, first)
 
 
-def _definitions(env: Mapping[str, Any], source: _Source, offset: int) -> Iterator[Link]:
+def option_urls(
+    options: Mapping[str, str], option_lines: Mapping[str, int], source: Source
+) -> Iterator[Link]:
+    """URL-valued options of a directive: ``target`` for ``:target:``, else ``option``."""
+    for key, value in options.items():
+        value = value.strip().strip("\"'")
+        if is_external(value):
+            number = option_lines.get(key, 0)
+            kind = "target" if key == "target" else "option"
+            yield Link(value, number, source.column_of(number, value), kind)
+
+
+def located(url: str, line: int, source: Source, kind: str) -> Link:
+    """A URL known to be written on page line ``line``, at the column it is found."""
+    return Link(url, line, source.column_of(line, url), kind)
+
+
+def _definitions(env: Mapping[str, Any], source: Source, offset: int) -> Iterator[Link]:
     references = env.get("references", {}) if isinstance(env, Mapping) else {}
     for definition in references.values():
         href = str(definition.get("href", ""))
@@ -190,7 +195,7 @@ def _definitions(env: Mapping[str, Any], source: _Source, offset: int) -> Iterat
 
 
 def _locate_in_lines(
-    source: _Source, first: int, last: int, candidates: Sequence[str]
+    source: Source, first: int, last: int, candidates: Sequence[str]
 ) -> tuple[int, int]:
     for number in range(first, max(first, last) + 1):
         line = source.line(number)
@@ -211,7 +216,7 @@ def _candidates(href: str) -> list[str]:
     return list(dict.fromkeys(s for s in spellings if s))
 
 
-def _inline_links(token: Token, source: _Source, first: int) -> Iterator[Link]:
+def _inline_links(token: Token, source: Source, first: int) -> Iterator[Link]:
     content = token.content
     masked = _mask_code(content, token.children or [])
     block = _InlineBlock(content, source, first)
@@ -254,7 +259,7 @@ class _InlineBlock:
     """Maps offsets in an inline token's content back to source positions."""
 
     content: str
-    source: _Source
+    source: Source
     first: int
 
     def link(self, url: str, offset: int, kind: str) -> Link:
@@ -337,102 +342,11 @@ def _code_spans(content: str) -> Iterator[tuple[int, int]]:
         index = closer + 1
 
 
-# ---------------------------------------------------------------- MyST directives
-
-
-def _directive_links(token: Token, source: _Source, first: int) -> Iterator[Link]:
-    match = _DIRECTIVE_INFO.match(token.info.strip())
-    if match is None:
-        return  # a plain code fence
-    name, argument = match.group(1).lower(), match.group(2).strip()
-    if name in CODE_DIRECTIVES:
-        return
-    if argument and is_external(argument) and name in ("image", "figure"):
-        yield Link(argument, first, source.column_of(first, argument), "image")
-    body_lines = token.content.split("\n")
-    body_first = first + 1
-    options, body_start = _directive_options(body_lines)
-    for index, key, value in options:
-        number = body_first + index
-        if is_external(value):
-            kind = "target" if key == "target" else "option"
-            yield Link(value, number, source.column_of(number, value), kind)
-    body = "\n".join(body_lines[body_start:])
-    if not body.strip():
-        return
-    body_offset = body_first + body_start - 1
-    if name == "eval-rst":
-        yield from _rst_body_links(body, source, body_offset)
-    elif name == "toctree":
-        yield from _toctree_links(body_lines[body_start:], source, body_offset)
-    else:
-        env: dict[str, Any] = {}
-        tokens = _body_parser().parse(body, env)
-        yield from _markdown_links(tokens, source, body_offset)
-        yield from _definitions(env, source, body_offset)
-
-
-def _directive_options(lines: Sequence[str]) -> tuple[list[tuple[int, str, str]], int]:
-    """``(index, key, value)`` of the options at the top of a body, and where the body starts."""
-    options: list[tuple[int, str, str]] = []
-    if lines and lines[0].strip() == "---":
-        for index in range(1, len(lines)):
-            if lines[index].strip() == "---":
-                return options, index + 1
-            key, sep, value = lines[index].partition(":")
-            if sep:
-                options.append((index, key.strip(), value.strip().strip("\"'")))
-        return options, len(lines)
-    index = 0
-    while index < len(lines):
-        match = _OPTION.match(lines[index].strip())
-        if match is None:
-            break
-        options.append((index, match.group(1), match.group(2).strip()))
-        index += 1
-    return options, index
-
-
-def _toctree_links(lines: Sequence[str], source: _Source, offset: int) -> Iterator[Link]:
-    for index, raw in enumerate(lines):
-        entry = raw.strip()
-        titled = re.match(r"^.*<([^<>]+)>$", entry)
-        target = titled.group(1) if titled else entry
-        if is_external(target):
-            number = offset + index + 1
-            yield Link(target, number, source.column_of(number, target), "toctree")
-
-
-def _body_parser() -> MarkdownIt:
-    """The page parser itself, for bodies of prose directives (imported late: it imports us)."""
-    from ..parsing.myst import markdown_parser
-
-    return markdown_parser()
-
-
-def _rst_body_links(body: str, source: _Source, offset: int) -> Iterator[Link]:
-    from docutils.core import publish_doctree
-
-    doctree = publish_doctree(body, settings_overrides=_QUIET_DOCUTILS)
-    for link in links_from_rst(doctree, body):
-        line = link.line + offset
-        yield Link(link.url, line, source.column_of(line, link.url), link.kind)
-
-
-_QUIET_DOCUTILS = {
-    "report_level": 5,
-    "halt_level": 5,
-    "warning_stream": False,
-    "file_insertion_enabled": False,
-    "raw_enabled": False,
-}
-
-
 # --------------------------------------------------------------------------- RST
 
 
-def links_from_rst(doctree: nodes.document, text: str) -> list[Link]:
-    """Every external URL of an RST page, in source order.
+def rst_urls(node: nodes.Element, source: Source) -> Iterator[Link]:
+    """The URLs one doctree node carries (called for every node of the one traversal).
 
     Embedded URIs (`` `text <url>`_ ``) yield ``inline``; standalone URIs ``bare``;
     explicit targets (``.. _name: url``) ``definition``; image URIs ``image`` and
@@ -441,18 +355,14 @@ def links_from_rst(doctree: nodes.document, text: str) -> list[Link]:
     """
     from docutils import nodes
 
-    source = _Source.of(text)
-    links: list[Link] = []
-    for node in doctree.findall(nodes.Element):
-        if _in_code(node):
-            continue
-        if isinstance(node, nodes.reference):
-            links.extend(_rst_reference(node, source))
-        elif isinstance(node, nodes.target):
-            links.extend(_rst_target(node, source))
-        elif isinstance(node, nodes.image):
-            links.extend(_rst_image(node, source))
-    return sorted(set(links), key=lambda link: (link.line, link.column, link.url))
+    if isinstance(node, nodes.reference):
+        if not _in_code(node):
+            yield from _rst_reference(node, source)
+    elif isinstance(node, nodes.target):
+        if not _in_code(node):
+            yield from _rst_target(node, source)
+    elif isinstance(node, nodes.image) and not _in_code(node):
+        yield from _rst_image(node, source)
 
 
 def _in_code(node: nodes.Element) -> bool:
@@ -489,7 +399,7 @@ def _block_of(node: nodes.Node) -> nodes.Element | None:
     return None
 
 
-def _block_span(block: nodes.Element, source: _Source) -> tuple[int, int]:
+def _block_span(block: nodes.Element, source: Source) -> tuple[int, int]:
     """First and last source line of ``block``, found from its raw text near ``block.line``."""
     assert block.line is not None
     raw_lines = [line.strip() for line in (block.rawsource or "").splitlines() if line.strip()]
@@ -508,7 +418,7 @@ def _block_span(block: nodes.Element, source: _Source) -> tuple[int, int]:
 
 
 def _search(
-    source: _Source, first: int, last: int, pattern: re.Pattern[str]
+    source: Source, first: int, last: int, pattern: re.Pattern[str]
 ) -> tuple[int, int] | None:
     """(line, column) of the first match of ``pattern`` in lines ``first..last``."""
     window = "\n".join(source.line(n) for n in range(first, last + 1))
@@ -526,7 +436,7 @@ def _flexible(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(parts))
 
 
-def _rst_reference(node: nodes.reference, source: _Source) -> Iterator[Link]:
+def _rst_reference(node: nodes.reference, source: Source) -> Iterator[Link]:
     refuri = str(node.get("refuri", ""))
     if not refuri or not is_external(refuri):
         return
@@ -550,6 +460,9 @@ def _rst_reference(node: nodes.reference, source: _Source) -> Iterator[Link]:
     found = _search(source, start, last, _flexible(written))
     if found is None:
         return  # a copy made by a substitution: the definition holds the text
+    after = source.line(found[0])[found[1] - 1 + len(written) :]
+    if kind == "bare" and _RUNS_INTO_TEMPLATE.match(after):
+        return  # docutils stopped the URI where a template expression starts
     yield Link(refuri, found[0], found[1], kind)
 
 
@@ -559,7 +472,7 @@ def _is_image_target(node: nodes.reference) -> bool:
     return any(isinstance(child, nodes.image) for child in node.children)
 
 
-def _rst_target(node: nodes.target, source: _Source) -> Iterator[Link]:
+def _rst_target(node: nodes.target, source: Source) -> Iterator[Link]:
     from docutils import nodes
 
     refuri = str(node.get("refuri", ""))
@@ -573,7 +486,7 @@ def _rst_target(node: nodes.target, source: _Source) -> Iterator[Link]:
         yield Link(refuri, found[0], found[1], "definition")
 
 
-def _rst_image(node: nodes.image, source: _Source) -> Iterator[Link]:
+def _rst_image(node: nodes.image, source: Source) -> Iterator[Link]:
     from docutils import nodes
 
     line = node.line
