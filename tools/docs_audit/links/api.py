@@ -378,13 +378,20 @@ def _findings(
     return findings
 
 
+def _affected(
+    occurrences: list[LinkOccurrence], urls: Mapping[str, UrlResult]
+) -> tuple[list[LinkOccurrence], LinkOccurrence]:
+    """The occurrences of ``urls``, and the first of them (where a summary finding goes)."""
+    affected = [o for o in occurrences if o.base in urls]
+    return affected, min(affected, key=lambda o: (o.path, o.line, o.column))
+
+
 def _over_budget_finding(
     occurrences: list[LinkOccurrence],
     over: Mapping[str, UrlResult],
     settings: LinkSettings,
 ) -> Finding:
-    affected = [o for o in occurrences if o.base in over]
-    first = min(affected, key=lambda o: (o.path, o.line, o.column))
+    affected, first = _affected(occurrences, over)
     message = (
         f"budget of {settings.budget:g} s spent: {len(affected)} links ({len(over)} URLs)"
         " were not checked"
@@ -419,8 +426,7 @@ def _unavailable_finding(
     unchecked: Mapping[str, UrlResult],
     settings: LinkSettings,
 ) -> Finding:
-    affected = [o for o in occurrences if o.base in unchecked]
-    first = min(affected, key=lambda o: (o.path, o.line, o.column))
+    affected, first = _affected(occurrences, unchecked)
     hosts = {(urlsplit(url).hostname or "") for url in unchecked}
     reason = next(iter(sorted(r.detail for r in unchecked.values() if r.no_route)), "")
     message = (
