@@ -401,3 +401,16 @@ def test_anchor_ignore_urls_skip_pages_built_by_javascript(web: SimWeb, config: 
     report = run(config, site.url("/spa#settings"), anchor_ignore_urls=(re.compile("/spa$"),))
     assert report.findings == []
     assert site.requests == {("HEAD", "/spa"): 1}
+
+
+def test_template_expressions_are_not_fetched(web: SimWeb, config: Config) -> None:
+    site = web.add(Site())
+    report = run(
+        config,
+        site.url("/{{ version }}/guide"),
+        site.url("/{{version}}/api"),
+        site.url("/{% if x %}a{% endif %}"),
+    )
+    assert report.findings == []
+    assert site.count() == 0
+    assert report.summary.skipped == 3

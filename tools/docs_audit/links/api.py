@@ -213,7 +213,13 @@ def _saving(cache: LinkCache, callback: ProgressCallback | None) -> ProgressCall
     return on_result
 
 
+#: Template syntax (MyST substitutions, Jinja): the URL is only known after rendering.
+_TEMPLATE = ("{{", "}}", "{%", "%}")
+
+
 def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
+    if any(marker in url for marker in _TEMPLATE):
+        return UrlResult(url, Verdict.IGNORED, "a template expression, not a URL")
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return UrlResult(url, Verdict.IGNORED, f"{scheme} links are not checked")
