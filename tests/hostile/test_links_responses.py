@@ -148,7 +148,9 @@ def test_page_over_the_anchor_cap_is_a_warning_not_a_missing_anchor(tmp_path: Pa
     big = b"<p>" + b"x" * 200_000 + b'</p><h2 id="deep">deep</h2>'
     with RawServer({"/big": reply(HTML, big)}) as server:
         table = "anchor-max-bytes = 65536\n"
-        run = audit(project(tmp_path, [server.url("/big#deep")], table))
+        root = project(tmp_path, [server.url("/big#deep")], table)
+        run = audit(root)
+        cached = audit(root)  # the same warning from the cache, without a request
     assert run.status == 0
     finding = run.only()
     assert finding["code"] == "LK811"
@@ -156,6 +158,8 @@ def test_page_over_the_anchor_cap_is_a_warning_not_a_missing_anchor(tmp_path: Pa
     assert (
         finding["message"] == "anchor '#deep' not checked (page over 0.0625 MB, anchor-max-bytes)"
     )
+    assert cached.findings == run.findings
+    assert len(server.seen) == 1
 
 
 def test_a_reset_mid_body_is_a_finding(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ class LinkCache:
             cache._open(path)
         except (sqlite3.Error, OSError, ValueError) as exc:
             cache._close()
-            if not isinstance(exc, OSError) and path.exists():
+            if _damaged(exc) and path.exists():
                 cache._set_aside(path, _reason(exc))
                 try:
                     cache._open(path)
@@ -161,6 +161,7 @@ class LinkCache:
             anchors_unchecked=frozenset(entry["anchors_unchecked"]) & fragments,
             cached=True,
             hops=tuple(Hop(*hop) for hop in entry["hops"]),
+            anchors_too_big=entry.get("too_big"),
         )
 
     def put(self, result: UrlResult) -> None:
@@ -179,6 +180,7 @@ class LinkCache:
             "anchors_found": sorted(result.anchors_found),
             "anchors_unchecked": sorted(result.anchors_unchecked),
             "hops": [[h.url, h.status, h.target] for h in result.hops],
+            "too_big": result.anchors_too_big,
             "checked": self.now,
         }
         self.entries[result.url] = entry
@@ -263,7 +265,19 @@ def _valid(entry: Any) -> bool:
         )
         and (entry.get("status") is None or isinstance(entry["status"], int))
         and (entry.get("final_url") is None or isinstance(entry["final_url"], str))
+        and (entry.get("too_big") is None or isinstance(entry["too_big"], int))
     )
+
+
+def _damaged(exc: BaseException) -> bool:
+    """Whether the file itself is unusable (set it aside), not merely busy or unwritable."""
+    if isinstance(exc, ValueError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        transient = ("locked", "busy", "unable to open", "readonly", "disk i/o", "full")
+        return not any(word in text for word in transient)
+    return isinstance(exc, sqlite3.DatabaseError)
 
 
 def _reason(exc: BaseException) -> str:
