@@ -238,3 +238,32 @@ def test_no_network_is_decided_without_waiting_for_every_lookup(config: Config) 
         "network unavailable: 202 links (202 URLs on 202 hosts) were not checked"
     )
     assert report.network_unavailable
+
+
+def test_lookups_that_never_return_are_no_network_too(config: Config) -> None:
+    never = asyncio.Event()
+
+    async def resolve(host: str, port: int) -> list[str]:
+        await never.wait()
+        return []
+
+    urls = [f"https://host-{n}.org/page" for n in range(50)]
+    outcome: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: outcome.append(
+            check_links(
+                [document(*urls)],
+                config,
+                settings=settings(allow_private=False, timeout=600.0),
+                guard=Guard(resolve=resolve),
+            )
+        ),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(60)  # a hang guard: without the early decision this takes 600 s
+    assert outcome, "the audit did not decide that the network is unavailable"
+    assert [f.code for f in outcome[0].findings] == ["LK809"]
+    assert outcome[0].findings[0].message.endswith(
+        "no host could be reached (no connection made within 1.5 s)"
+    )

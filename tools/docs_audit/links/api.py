@@ -232,7 +232,8 @@ def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
 
 
 #: Seconds after which a run in which no connection was made, and a host could
-#: not be reached, is decided to have no network (its remaining URLs are not tried).
+#: not be reached or no name resolved, is decided to have no network (its
+#: remaining URLs are not tried).
 OFFLINE_DECISION = 1.5
 
 
@@ -284,7 +285,8 @@ async def _fetch_all(
         _, pending = await asyncio.wait(
             pending, timeout=_until(loop, started + OFFLINE_DECISION, end)
         )
-        if pending and not guard.connected and fetcher.unreached:
+        if pending and not guard.connected and (fetcher.unreached or not guard.resolved):
+            # Nothing connected, and lookups fail or do not even return: no network.
             run.offline = True
         elif pending and (end is None or loop.time() < end):
             _, pending = await asyncio.wait(pending, timeout=_until(loop, None, end))
@@ -296,7 +298,8 @@ async def _fetch_all(
         if url in run.results:
             continue
         if run.offline:
-            run.results[url] = UrlResult(url, Verdict.UNAVAILABLE, "network unavailable")
+            detail = f"no connection made within {OFFLINE_DECISION:g} s"
+            run.results[url] = UrlResult(url, Verdict.UNAVAILABLE, detail, no_route=True)
         else:
             detail = f"not checked: the audit's budget of {settings.budget:g} s was spent"
             run.results[url] = UrlResult(url, Verdict.OVER_BUDGET, detail)

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -350,7 +351,14 @@ class Fetcher:
             # Our own Host header, from the raw (ASCII) name: httpx would decode an
             # IDNA name to build it and reject valid ones (``xn--ls8h.la``).
             headers["Host"] = target.netloc.decode("ascii")
-            request = self.client.build_request(method, target, headers=headers)
+            events: list[str] = []
+
+            async def trace(name: str, _: dict[str, Any]) -> None:
+                events.append(name)  # httpcore's documented trace extension
+
+            request = self.client.build_request(
+                method, target, headers=headers, extensions={"trace": trace}
+            )
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError):
             return _Answer(verdict=Verdict.BROKEN, detail="not a valid URL"), 0
         started = self.clock()
@@ -371,6 +379,15 @@ class Fetcher:
                 no_route=True,
             ), 1
         except (httpx.TimeoutException, TimeoutError):
+            if not _connected(events):
+                # Still resolving or connecting: nothing reached the host, as for a
+                # connect timeout (and without a network, lookups hang like this).
+                return _Answer(
+                    verdict=Verdict.TIMEOUT,
+                    detail=self._timeout_text("connection"),
+                    host_failure=True,
+                    no_route=True,
+                ), 1
             return _Answer(verdict=Verdict.TIMEOUT, detail=self._timeout_text("answer")), 1
         except httpx.ConnectError as exc:
             return _connect_failure(exc), 1
@@ -444,6 +461,13 @@ class Fetcher:
 
     def _timeout_text(self, what: str) -> str:
         return f"no {what} within {self.settings.timeout:g} s"
+
+
+def _connected(events: list[str]) -> bool:
+    """Whether the traced request got a connection (a new one, or one from the pool)."""
+    return any(
+        name == "connection.connect_tcp.complete" or name.startswith("http11.") for name in events
+    )
 
 
 class _TooSlow(Exception):

@@ -121,18 +121,35 @@ class Guard:
     _cache: dict[tuple[str, int], list[str] | BaseException] = field(default_factory=dict)
     #: Whether any TCP connection was made (the network works, whatever links fail).
     connected: bool = False
+    #: Whether any name resolved (DNS works, even if no connection was made yet).
+    resolved: bool = False
+    _pending: dict[tuple[str, int], asyncio.Future[list[str] | BaseException]] = field(
+        default_factory=dict
+    )
+
+    async def _lookup(self, host: str, port: int) -> list[str] | BaseException:
+        try:
+            found = await self.resolve(host, port)
+        except ResolutionError as exc:
+            return exc
+        if not found:
+            return ResolutionError(f"DNS lookup found no address for {host}")
+        self.resolved = True
+        return found
 
     async def addresses(self, host: str, port: int) -> list[str]:
-        """The addresses to connect to; raises ResolutionError or UnsafeAddressError."""
+        """The addresses to connect to; raises ResolutionError or UnsafeAddressError.
+
+        Requests to one host share one lookup, even while it is still running.
+        """
         key = (host.lower(), port)
         if key not in self._cache:
-            try:
-                found = await self.resolve(host, port)
-                if not found:
-                    raise ResolutionError(f"DNS lookup found no address for {host}")
-                self._cache[key] = found
-            except ResolutionError as exc:
-                self._cache[key] = exc
+            pending = self._pending.get(key)
+            if pending is None:
+                pending = self._pending[key] = asyncio.ensure_future(self._lookup(host, port))
+                pending.add_done_callback(lambda _: self._pending.pop(key, None))
+            # Shielded: one request giving up must not cancel the others' lookup.
+            self._cache[key] = await asyncio.shield(pending)
         cached = self._cache[key]
         if isinstance(cached, BaseException):
             raise cached
