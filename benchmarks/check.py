@@ -3,11 +3,19 @@
 Prints: the full offline check (cold: no cache; warm: cache present), the time per
 page, ``docs-audit check`` on one changed file (a new process, start-up included)
 and a Sphinx HTML build of the same tree. Run: ``python benchmarks/check.py [--pages N]``.
+
+A second section times the settings-examples plugin on this repository's own
+``docs/backends/gunicorn.md`` (a copy): the one-file pre-commit run with its probe
+verdicts cached against the same run with ``--ignore PS`` (target: at most 1.5x),
+the run without the verdict cache, and how many examples a one-example edit sends
+to the probe. It needs the ``prodserver`` extra (django-prodserver installed).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import random
 import shutil
 import statistics
@@ -17,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 SECTIONS = ["Overview", "Installation", "Configuration", "Examples", "Common Issues"]
 
 
@@ -78,12 +87,58 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
+def examples_section(audit: list[str], runs: int) -> None:
+    """The one-file run on a page of settings examples: verdicts cached versus no plugin."""
+    if importlib.util.find_spec("django_prodserver") is None:
+        print("examples plugin: skipped (install the prodserver extra)")
+        return
+    with tempfile.TemporaryDirectory(prefix="docs-audit-bench-examples-") as scratch:
+        root = Path(scratch)
+        shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("_build"))
+        shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+        page = "docs/backends/gunicorn.md"
+        one_file = [*audit, "check", page]
+        cache = root / ".docs-audit-cache" / "examples.json"
+        cold = timed(one_file, root)  # parses the tree, probes every example of the page
+        warm, without = [], []
+        for _ in range(runs):  # interleaved, so a busy machine slows both alike
+            warm.append(timed(one_file, root))
+            without.append(timed([*one_file, "--ignore", "PS"], root))
+        uncached = []
+        for _ in range(3):
+            cache.unlink()
+            uncached.append(timed(one_file, root))
+        before = json.loads(cache.read_text(encoding="utf-8"))
+        path = root / page
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('"workers": 2}', '"workers": 3}', 1), encoding="utf-8")
+        edited = timed(one_file, root)
+        after = json.loads(cache.read_text(encoding="utf-8"))
+        reprobed = sum(1 for e in after["processes"].values() if e["probe"] > before["probes"])
+        warm_s, without_s = statistics.median(warm), statistics.median(without)
+        print(f"examples plugin, one file ({page}, medians of {runs}):")
+        print(f"  verdicts cached:                   {warm_s:7.3f} s")
+        print(f"  --ignore PS (plugin not run):      {without_s:7.3f} s")
+        print(f"  ratio: {warm_s / without_s:4.2f}x (target <= 1.5x)")
+        print(f"  no verdict cache (probe started):  {statistics.median(uncached):7.3f} s")
+        print(f"  first run (tree parsed, probed):   {cold:7.3f} s")
+        print(
+            f"  one example edited:                {edited:7.3f} s, re-probed {reprobed} of "
+            f"{len(after['processes'])} cached examples"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--no-sphinx", action="store_true", help="skip the Sphinx build")
+    parser.add_argument("--examples-only", action="store_true", help="only the examples section")
+    parser.add_argument("--runs", type=int, default=7, help="one-file runs per timing")
     args = parser.parse_args()
     audit = [sys.executable, "-m", "docs_audit"]
+    examples_section(audit, args.runs)
+    if args.examples_only:
+        return
     with tempfile.TemporaryDirectory(prefix="docs-audit-bench-") as scratch:
         root = Path(scratch)
         make_tree(root, args.pages)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docs_audit.config import load_config
+from docs_audit.config import keys_of, load_config
 from docs_audit.findings import UsageError
-from docs_audit.links.config import SCHEMA, settings_from, substitute
+from docs_audit.links.config import LinkSettings, LinksTable, settings_from, substitute
 
 
 def project(tmp_path: Path, table: str) -> Path:
@@ -44,9 +44,12 @@ require-network = true
 
 
 def test_defaults_are_polite() -> None:
-    assert SCHEMA["per-host-concurrency"].default == 2
-    assert SCHEMA["allow-private"].default is False
-    assert all(key == key.lower() and "_" not in key for key in SCHEMA)
+    keys = {key.name: key for key in keys_of(LinksTable, "docs-audit.links")}
+    assert keys["per-host-concurrency"].default == 2
+    assert keys["allow-private"].default is False
+    assert all(key == key.lower() and "_" not in key for key in keys)
+    # The engine's settings take their defaults from the one declaration.
+    assert LinkSettings().per_host_concurrency == keys["per-host-concurrency"].default
 
 
 @pytest.mark.parametrize(

@@ -264,6 +264,8 @@ def test_lookups_that_never_return_are_no_network_too(config: Config) -> None:
     worker.join(60)  # a hang guard: without the early decision this takes 600 s
     assert outcome, "the audit did not decide that the network is unavailable"
     assert [f.code for f in outcome[0].findings] == ["LK809"]
-    assert outcome[0].findings[0].message.endswith(
-        "no host could be reached (no connection made within 1.5 s)"
+    assert (
+        outcome[0]
+        .findings[0]
+        .message.endswith("no host could be reached (no connection made within 1.5 s)")
     )

@@ -7,19 +7,24 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, Field
+from .config import Config, setting
 from .findings import Finding, UsageError
 from .paths import project_relpath
 from .registry import Violation, external_rule
 
-SCHEMA = {
-    "builder": Field("str", "html", "Sphinx builder name."),
-    "out-dir": Field("str", "", "Output folder (empty: a temporary folder)."),
-    "extra-args": Field("list[str]", [], "More sphinx-build arguments."),
-    "timeout": Field("int", 600, "Seconds before the build is stopped."),
-}
+
+@dataclass(frozen=True)
+class BuildTable:
+    """``[tool.docs-audit.build]``: the Sphinx build."""
+
+    builder: str = setting("html", "Sphinx builder name.")
+    out_dir: str = setting("", "Output folder (empty: a temporary folder).")
+    extra_args: list[str] = setting([], "More sphinx-build arguments.")
+    timeout: int = setting(600, "Seconds before the build is stopped.", gt=0)
+
 
 WARNING = external_rule(
     "BD901",

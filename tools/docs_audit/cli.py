@@ -91,13 +91,15 @@ def check(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 def list_rules(state: AuditState, fmt: str) -> None:
-    """List every rule: code, name, severity, on by default or opt-in, and summary."""
+    """List every rule: code, name, severity, on by default, opt-in or in a plugin not
+    enabled here, and summary."""
     import json
 
-    from .registry import RULES
+    from .registry import RULES, every_plugin
     from .selection import load_rules
 
     load_rules(state.config)
+    every_plugin(state.config.plugins)  # their codes are documented even when off
     if fmt == "json":
         rows = [
             {
@@ -106,14 +108,18 @@ def list_rules(state: AuditState, fmt: str) -> None:
                 "family": r.family,
                 "severity": r.severity.value,
                 "default": r.default,
+                "plugin": r.plugin or None,
                 "summary": r.summary,
             }
             for r in RULES
         ]
         click.echo(json.dumps(rows, indent=2))
         return
+    enabled = {p.name for p in state.config.plugins}
     for rule in RULES:
         on = "default" if rule.default else "opt-in"
+        if rule.plugin and rule.plugin not in enabled:
+            on = "plugin"  # its plugin is installed, not enabled here
         click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {on:<8} {rule.summary}")
 
 
@@ -123,10 +129,11 @@ def list_rules(state: AuditState, fmt: str) -> None:
 def explain(state: AuditState, code: str) -> None:
     """Print the documentation of one rule (by code or name), whether it is on by
     default, and how to turn it on or off."""
-    from .registry import RULES
+    from .registry import RULES, every_plugin
     from .selection import load_rules, resolve
 
     load_rules(state.config)
+    every_plugin(state.config.plugins)  # their codes are documented even when off
     rule = RULES.lookup(code) or RULES.get(resolve(code, "explain"))
     if rule is None:
         raise UsageError(f"'{code}' is a prefix of several rules; 'docs-audit list' shows them")
@@ -139,6 +146,11 @@ def explain(state: AuditState, code: str) -> None:
             "Off by default (a house rule). Turn it on with "
             f'extend-select = ["{rule.code}"] in [tool.docs-audit], --extend-select {rule.code}, '
             'or preset = "strict".'
+        )
+    if rule.plugin and rule.plugin not in {p.name for p in state.config.plugins}:
+        state_line = (
+            f"Reported by the plugin '{rule.plugin}', not enabled here: "
+            f'plugins = ["{rule.plugin}"] in [tool.docs-audit] enables it.\n{state_line}'
         )
     click.echo(
         f"\n{state_line}\n"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .config import Config
 from .document import Document
@@ -19,12 +20,31 @@ class Pages(Protocol):
     def documents(self) -> dict[str, Document]: ...
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Context:
     config: Config
     project: Pages
-    #: Shared, lazily computed facts (for example the label index), keyed by name.
-    memo: dict[str, Any] = field(default_factory=dict)
+    #: Whether results may be kept between runs (``check --no-cache`` says no).
+    use_cache: bool = True
+    #: Relative paths of the pages reported on (``None``: every page).
+    reported: frozenset[str] | None = None
+    #: One-line remarks a check leaves for stderr (a discarded cache); never findings.
+    notes: list[str] = field(default_factory=list)
+    _computed: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
+
+    def computed(self, compute: Callable[[Context], T]) -> T:
+        """``compute(self)``, worked out once per run and shared by every check that asks
+        (the label index, the examples pass): typed by the function that computes it."""
+        if compute not in self._computed:
+            self._computed[compute] = compute(self)
+        result: T = self._computed[compute]
+        return result
+
+    def reports_on(self, doc: Document) -> bool:
+        return self.reported is None or doc.relpath in self.reported
 
     @property
     def documents(self) -> list[Document]:

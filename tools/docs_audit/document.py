@@ -158,12 +158,8 @@ class Document:
     prose_ranges: list[tuple[int, int]] = field(default_factory=list)
     #: Element ids a Markdown link ``page.md#id`` may point at (slugs and labels).
     anchors: set[str] = field(default_factory=set)
-    #: Results of expensive checks, keyed by check and configuration; kept in the cache.
-    memo: dict[str, Any] = field(default_factory=dict)
     #: Every docutils message of an RST page (after the standard transforms).
     markup_messages: list[MarkupMessage] = field(default_factory=list)
-    #: Objects of this run only (the parsed doctree): never written to the cache.
-    transient: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
         # A page loaded from the cache keeps its page-only fields undecoded until a
@@ -178,10 +174,6 @@ class Document:
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
-
-    @property
-    def first_heading_line(self) -> int | None:
-        return self.headings[0].line if self.headings else None
 
     def sections(self, level: int = 2) -> list[Section]:
         """Sections at ``level``, each ending where the next heading at or above it starts."""
@@ -217,7 +209,6 @@ PAGE_ONLY = (
     "suppressions",
     "problems",
     "prose_ranges",
-    "memo",
     "markup_messages",
 )
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .findings import Finding, UsageError
 from .paths import PageSet
-from .registry import RULES, Rule, Violation
+from .registry import RULES, Checker, Violation
 
 if TYPE_CHECKING:
     from .config import Config
@@ -78,7 +78,10 @@ class CheckEngine:
         from .context import Context
 
         project = context.project
-        ctx = Context(context.config, project)
+        wanted = context.pages.wanted
+        ctx = Context(
+            context.config, project, self.use_cache, None if wanted is None else frozenset(wanted)
+        )
         findings = [
             INPUT_RULES[problem.code].finding(
                 Violation(relpath, problem.line, problem.column, problem.message)
@@ -91,20 +94,20 @@ class CheckEngine:
                 INPUT_RULES[p.code].finding(Violation(doc.relpath, p.line, p.column, p.message))
                 for p in doc.problems
             )
-        for rule in RULES:
-            if rule.check is not None and context.selection.enabled(rule.code):
-                findings.extend(_run_rule(rule, ctx, documents))
+        for checker in RULES.checkers([p.name for p in context.config.plugins]):
+            if any(context.selection.enabled(rule.code) for rule in checker.rules):
+                findings.extend(_run_checker(checker, ctx, documents))
         if self.use_cache:
-            project.cache_stale = project.cache_stale or bool(ctx.memo.get("dirty"))
             project.save_cache()
-        return EngineResult(findings)
+        return EngineResult(findings, notes=ctx.notes)
 
 
-def _run_rule(rule: Rule, ctx: Context, documents: Iterable[Document]) -> Iterable[Finding]:
-    assert rule.check is not None
-    if rule.scope == "project":
-        return [rule.finding(v) for v in rule.check(ctx)]
-    return [rule.finding(v) for doc in documents for v in rule.check(doc, ctx)]
+def _run_checker(
+    checker: Checker, ctx: Context, documents: Iterable[Document]
+) -> Iterable[Finding]:
+    if checker.scope == "project":
+        return [checker.finding(v) for v in checker.check(ctx)]
+    return [checker.finding(v) for doc in documents for v in checker.check(doc, ctx)]
 
 
 @dataclass

@@ -29,8 +29,8 @@ from .document import PAGE_ONLY, Document, Problem
 
 CACHE_NAME = "pages.json"
 _FORMAT = "docs-audit-pages"
-#: The text is read from the file anyway (to hash it); the doctree is of this run only.
-_NEVER_STORED = frozenset({"transient", "text"})
+#: The text is read from the file anyway (to hash it).
+_NEVER_STORED = frozenset({"text"})
 _MODEL = fingerprint(Document) + fingerprint(Problem)
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .api import Stage
-from .config import Config, Field
+from .config import Config, setting
 from .engines import Engine, by_name
 from .findings import UsageError
 
-SCHEMA = {
-    "stages": Field(
-        "list[str]",
+
+@dataclass(frozen=True)
+class ReleaseTable:
+    """``[tool.docs-audit.release]``: the release audit."""
+
+    stages: list[str] = setting(
         ["check", "style", "links", "build"],
         "Stages the release audit runs, in order.",
-    ),
-}
+    )
 
 
 def release_engines(config: Config, skip: set[str]) -> tuple[list[Engine], list[str]]:

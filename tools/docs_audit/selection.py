@@ -36,13 +36,7 @@ def load_rules(config: Config) -> None:
     load_builtin()
     for module in ENGINE_RULES:
         importlib.import_module(module)
-    for name in config.values.get("plugins", []):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            raise UsageError(
-                f"{config.source}: plugin '{name}' cannot be imported: {exc}"
-            ) from None
+    # The enabled plugins were loaded with the configuration (their tables need them).
 
 
 def resolve(selector: str, where: str) -> str:

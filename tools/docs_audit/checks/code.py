@@ -7,11 +7,12 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
-from ..config import Field
+from ..config import setting
 from ..context import Context
 from ..document import CodeBlock, Document
 from ..findings import UsageError
@@ -19,19 +20,21 @@ from ..registry import Violation, page_rule
 
 FAMILY = "code"
 
-SCHEMA = {
-    "require-language": Field(
-        "bool", True, "Fences and code-block directives must name a language."
-    ),
-    "extra-languages": Field(
-        "list[str]", ["default", "none", "guess"], "Names accepted besides Pygments' lexers."
-    ),
-    "placeholders": Field(
-        "list[str]",
+
+@dataclass(frozen=True)
+class CodeTable:
+    """``[tool.docs-audit.code]``: code blocks."""
+
+    require_language: bool = setting(True, "Fences and code-block directives must name a language.")
+    extra_languages: list[str] = setting(
+        ["default", "none", "guess"],
+        "Names accepted besides Pygments' lexers.",
+    )
+    placeholders: list[str] = setting(
         [r"<your[-_ ][^>]*>", r"\bTODO\b", r"\bFIXME\b", r"\bxxx\b", r"\byour[-_]project\b"],
         "Regular expressions that mark unfinished examples.",
-    ),
-}
+    )
+
 
 _PYTHON = {"python", "python3", "py", "py3"}
 _JSON = {"json"}

@@ -1,9 +1,11 @@
-"""Settings examples checked against the installed package (PS1xx).
+"""The settings-examples plugin (PS1xx): examples checked against the installed package.
 
-Enable with ``[tool.docs-audit] plugins = ["docs_audit.checks.examples"]`` and
-configure with ``[tool.docs-audit.examples]`` (see :data:`SCHEMA`). The defaults
-describe django-prodserver's ``PRODUCTION_PROCESSES``; another project names its
-own setting, backend package and base class.
+Registered through this repository's ``pyproject.toml`` as the ``examples`` entry
+point of ``docs_audit.plugins``; enable it with ``[tool.docs-audit] plugins =
+["examples"]`` and configure it with ``[tool.docs-audit.examples]`` (see
+:class:`~docs_audit.examples.options.ExamplesTable`). The defaults describe
+django-prodserver's ``PRODUCTION_PROCESSES``; another project names its own
+setting, backend package and base class.
 
 Conventions the pages follow so that every example is checked:
 
@@ -18,9 +20,10 @@ Conventions the pages follow so that every example is checked:
   example, captioned ``Received by the backend``; its one line is the Python repr
   of what the backend computes (PS107).
 
-Backends are imported and instantiated in a separate interpreter (one per run,
-see :mod:`docs_audit.examples.probe`), and only when the checked pages mention
-the setting or the backend package.
+Backends are imported and instantiated in a separate interpreter (see
+:mod:`docs_audit.examples.probe`), only when the checked pages mention the setting
+or the backend package, and only for examples whose verdict is not already cached
+(:mod:`docs_audit.examples.verdict_cache`).
 """
 
 from __future__ import annotations
@@ -30,22 +33,17 @@ from collections.abc import Iterator
 from ..context import Context
 from ..document import Document
 from ..examples.analysis import analysis, relevant
-from ..examples.options import SCHEMA
-from ..registry import Violation, page_rule
+from ..examples.options import ExamplesTable
+from ..registry import Code, Plugin, Violation
 
-__all__ = ["SCHEMA"]
+PLUGIN = Plugin("examples", ExamplesTable)
 
-FAMILY = "examples"
-
-
-def _found(code: str, doc: Document, ctx: Context) -> Iterator[Violation]:
-    if relevant(doc, ctx):
-        yield from analysis(ctx).for_page(code, doc.relpath)
-
-
-@page_rule("PS100", "examples-unchecked", FAMILY)
-def examples_unchecked(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """The examples on this page could not be checked at all.
+#: Every code the one checker reports, with its documentation.
+REPORTS = (
+    Code(
+        "PS100",
+        "examples-unchecked",
+        """The examples on this page could not be checked at all.
 
     Why: the checks import the documented package in a separate interpreter. When
     it is not installed there (or Django is not, or the probe crashed), nothing
@@ -54,13 +52,12 @@ def examples_unchecked(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Fix: install the package with all its extras in the interpreter that runs
     docs-audit, or name another one with ``[tool.docs-audit.examples] python``.
-    """
-    yield from _found("PS100", doc, ctx)
-
-
-@page_rule("PS101", "backend-not-importable", FAMILY)
-def backend_not_importable(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A ``BACKEND`` path that cannot be imported from the installed package.
+    """,
+    ),
+    Code(
+        "PS101",
+        "backend-not-importable",
+        """A ``BACKEND`` path that cannot be imported from the installed package.
 
     Why: the server command imports ``BACKEND`` first; a typo or a module that
     does not exist stops it with a traceback before anything starts.
@@ -72,24 +69,22 @@ def backend_not_importable(doc: Document, ctx: Context) -> Iterator[Violation]:
     Use instead::
 
         "BACKEND": "django_prodserver.backends.servers.gunicorn.GunicornServer"
-    """
-    yield from _found("PS101", doc, ctx)
-
-
-@page_rule("PS102", "not-a-backend", FAMILY)
-def not_a_backend(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A ``BACKEND`` that imports but is not a backend class.
+    """,
+    ),
+    Code(
+        "PS102",
+        "not-a-backend",
+        """A ``BACKEND`` that imports but is not a backend class.
 
     Why: the path must name a subclass of the configured base
     (``BaseProcessBackend``), not a module attribute such as a function or the
     Gunicorn application class next to the backend.
-    """
-    yield from _found("PS102", doc, ctx)
-
-
-@page_rule("PS103", "deprecated-backend-path", FAMILY)
-def deprecated_backend_path(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A deprecated module path of the backend package, outside the pages allowed to show it.
+    """,
+    ),
+    Code(
+        "PS103",
+        "deprecated-backend-path",
+        """A deprecated module path of the backend package, outside the pages allowed to show it.
 
     Why: the old 2.x paths (``django_prodserver.backends.gunicorn.GunicornServer``)
     still import in 3.0.0, silently, and will be removed in 4.0.0; readers copy
@@ -102,13 +97,12 @@ def deprecated_backend_path(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Use instead: the path the message names, for example
     ``django_prodserver.backends.servers.gunicorn.GunicornServer``.
-    """
-    yield from _found("PS103", doc, ctx)
-
-
-@page_rule("PS104", "missing-app", FAMILY)
-def missing_app(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A process without ``APP`` whose backend cannot be created without one.
+    """,
+    ),
+    Code(
+        "PS104",
+        "missing-app",
+        """A process without ``APP`` whose backend cannot be created without one.
 
     Why: CeleryWorker, CeleryBeat and CeleryFlower import the Celery application
     named by ``APP``; without it they stop with
@@ -122,37 +116,34 @@ def missing_app(doc: Document, ctx: Context) -> Iterator[Violation]:
             "BACKEND": "django_prodserver.backends.workers.celery.CeleryWorker",
             "APP": "mysite.celery.app",
         }
-    """
-    yield from _found("PS104", doc, ctx)
-
-
-@page_rule("PS105", "invalid-process-key", FAMILY)
-def invalid_process_key(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A process with an unknown key, without ``BACKEND``, or a name that is not a string.
+    """,
+    ),
+    Code(
+        "PS105",
+        "invalid-process-key",
+        """A process with an unknown key, without ``BACKEND``, or a name that is not a string.
 
     Why: the built-in backends ignore keys other than ``BACKEND``, ``ARGS`` and
     ``APP``, so a misspelt ``"Args"`` or ``"OPTIONS"`` is dropped without a word;
     a process without ``BACKEND`` stops with ``Backend not configured``.
-    """
-    yield from _found("PS105", doc, ctx)
-
-
-@page_rule("PS106", "ignored-arg", FAMILY)
-def ignored_arg(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """An ``ARGS`` key that the backend drops without a message.
+    """,
+    ),
+    Code(
+        "PS106",
+        "ignored-arg",
+        """An ``ARGS`` key that the backend drops without a message.
 
     Why: Granian's backends pass a fixed list of keys to Granian and silently drop
     every other one, so ``"timeout": "60"`` looks configured but is not. Found by
     removing each key and checking that what the backend receives is unchanged;
     only for backends whose received value is not an argument list
     (``received-methods``).
-    """
-    yield from _found("PS106", doc, ctx)
-
-
-@page_rule("PS107", "received-args-mismatch", FAMILY)
-def received_args_mismatch(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A "Received by the backend" block that is not what the backend computes.
+    """,
+    ),
+    Code(
+        "PS107",
+        "received-args-mismatch",
+        """A "Received by the backend" block that is not what the backend computes.
 
     Why: these blocks promise readers exactly what the server gets. The check
     creates the backend from the example just before the block (with
@@ -163,26 +154,24 @@ def received_args_mismatch(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Also reported: such a block that does not follow a one-process example, and
     one for a backend that reads ``ARGS`` directly (the development servers).
-    """
-    yield from _found("PS107", doc, ctx)
-
-
-@page_rule("PS108", "undocumented-backend", FAMILY)
-def undocumented_backend(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A public backend class of the installed package that no page names.
+    """,
+    ),
+    Code(
+        "PS108",
+        "undocumented-backend",
+        """A public backend class of the installed package that no page names.
 
     Why: a backend added in a new release must not go unnoticed. Every public
     subclass of the base class defined in ``coverage-modules`` (servers, workers
     and dev for django-prodserver) must appear somewhere in the docs by its full
     dotted path. Reported on ``coverage-page`` (``backends/index.md``), so only
     runs that check that page run this check.
-    """
-    yield from _found("PS108", doc, ctx)
-
-
-@page_rule("PS109", "unchecked-example", FAMILY)
-def unchecked_example(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """Part of a settings example that cannot be checked.
+    """,
+    ),
+    Code(
+        "PS109",
+        "unchecked-example",
+        """Part of a settings example that cannot be checked.
 
     Why: an example that is not checked can be wrong without anyone noticing.
     Reported: a Python block that mentions the setting but does not parse (a lone
@@ -192,37 +181,34 @@ def unchecked_example(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Fix: write the complete ``PRODUCTION_PROCESSES = {...}`` assignment, or mark
     a deliberate fragment with ``<!-- docs-audit: ignore PS109 -->`` before it.
-    """
-    yield from _found("PS109", doc, ctx)
-
-
-@page_rule("PS110", "invalid-value-type", FAMILY)
-def invalid_value_type(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A value of a type the backend cannot use.
+    """,
+    ),
+    Code(
+        "PS110",
+        "invalid-value-type",
+        """A value of a type the backend cannot use.
 
     Why: ``"ARGS": None`` or a list crash with ``AttributeError``; for backends
     that turn ``ARGS`` into ``--key=value`` arguments, a list or a dict value
     becomes one argument holding its Python text (``--bind=['a', 'b']``), so an
     option cannot be repeated that way; for Granian, a value its conversion
     rejects (``"port": "eighty"``) stops the server.
-    """
-    yield from _found("PS110", doc, ctx)
-
-
-@page_rule("PS111", "backend-rejects-config", FAMILY)
-def backend_rejects_config(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """A backend that raises an error when created from the example.
+    """,
+    ),
+    Code(
+        "PS111",
+        "backend-rejects-config",
+        """A backend that raises an error when created from the example.
 
     Why: some backends validate their configuration when they are created, for
     example WerkzeugRunserver refuses ``processes`` greater than 1 together with
     threading. The example would stop the server at once.
-    """
-    yield from _found("PS111", doc, ctx)
-
-
-@page_rule("PS112", "rejected-arg", FAMILY)
-def rejected_arg(doc: Document, ctx: Context) -> Iterator[Violation]:
-    """An ``ARGS`` option that the program behind the backend rejects.
+    """,
+    ),
+    Code(
+        "PS112",
+        "rejected-arg",
+        """An ``ARGS`` option that the program behind the backend rejects.
 
     Why: Gunicorn, Uvicorn, Waitress, Celery and the ``db_worker`` and
     ``qcluster`` commands parse the arguments django-prodserver builds, and stop
@@ -240,5 +226,13 @@ def rejected_arg(doc: Document, ctx: Context) -> Iterator[Violation]:
         "ARGS": {"log-level": "info", "preload": None}
 
     Which parser checks which backend is set by ``arg-validators``.
-    """
-    yield from _found("PS112", doc, ctx)
+    """,
+    ),
+)
+
+
+@PLUGIN.checker("page", REPORTS)
+def settings_examples(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """The page's share of the one examples pass (run once per run, when relevant)."""
+    if relevant(doc, ctx):
+        yield from analysis(ctx).for_page(doc.relpath)

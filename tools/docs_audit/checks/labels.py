@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..config import Field
+from ..config import setting
 from ..context import Context
 from ..document import Document, Label
 from ..registry import Violation, page_rule, project_rule
 
 FAMILY = "labels"
 
-SCHEMA = {
-    "require-page-label": Field("bool", True, "Every page needs a label before its first heading."),
-    "exempt": Field(
-        "list[str]", [], "Pages (globs relative to docs-root) that need no page label."
-    ),
-    "naming": Field(
-        "dict[str,str]",
+
+@dataclass(frozen=True)
+class LabelsTable:
+    """``[tool.docs-audit.labels]``: page labels and their names."""
+
+    require_page_label: bool = setting(True, "Every page needs a label before its first heading.")
+    exempt: list[str] = setting([], "Pages (globs relative to docs-root) that need no page label.")
+    naming: dict[str, str] = setting(
         {},
         "Page glob (relative to docs-root) to the glob every label on such pages must match.",
-    ),
-}
+    )
 
 
 @page_rule("LB101", "missing-page-label", FAMILY, default=False)
@@ -87,17 +88,18 @@ def label_index(ctx: Context) -> dict[str, tuple[Document, Label]]:
 
     A name defined twice in one page is left out: docutils drops both targets.
     """
-    cached = ctx.memo.get("labels")
-    if cached is None:
-        cached = {}
-        for docname in sorted(ctx.project.documents):
-            doc = ctx.project.documents[docname]
-            repeated = _repeated_in_page(doc)
-            for label in doc.labels:
-                if label.name.lower() not in repeated:
-                    cached.setdefault(label.name.lower(), (doc, label))
-        ctx.memo["labels"] = cached
-    return cached
+    return ctx.computed(_label_index)
+
+
+def _label_index(ctx: Context) -> dict[str, tuple[Document, Label]]:
+    index: dict[str, tuple[Document, Label]] = {}
+    for docname in sorted(ctx.project.documents):
+        doc = ctx.project.documents[docname]
+        repeated = _repeated_in_page(doc)
+        for label in doc.labels:
+            if label.name.lower() not in repeated:
+                index.setdefault(label.name.lower(), (doc, label))
+    return index
 
 
 def _repeated_in_page(doc: Document) -> set[str]:

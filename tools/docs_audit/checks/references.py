@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..config import Field
+from ..config import setting
 from ..context import Context
 from ..document import Document, Reference
 from ..parsing.urls import is_toctree_url
@@ -20,16 +21,17 @@ from .labels import label_index
 
 FAMILY = "references"
 
-SCHEMA = {
-    "root-doc": Field(
-        "str", "index", "The document at the top of the toctree (Sphinx's root_doc)."
-    ),
-    "builtin-labels": Field(
-        "list[str]",
+
+@dataclass(frozen=True)
+class ReferencesTable:
+    """``[tool.docs-audit.references]``: what references resolve against."""
+
+    root_doc: str = setting("index", "The document at the top of the toctree (Sphinx's root_doc).")
+    builtin_labels: list[str] = setting(
         ["genindex", "modindex", "search", "py-modindex"],
         "Labels Sphinx always defines.",
-    ),
-}
+    )
+
 
 _TITLED_DIRECTIVES = ("figure", "table", "list-table", "csv-table", "code-block", "literalinclude")
 

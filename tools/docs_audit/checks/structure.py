@@ -5,8 +5,9 @@ from __future__ import annotations
 import posixpath
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..config import Field
+from ..config import setting
 from ..context import Context
 from ..document import Document
 from ..registry import Violation, project_rule
@@ -15,20 +16,21 @@ from .labels import label_index
 
 FAMILY = "structure"
 
-SCHEMA = {
-    "required-pages": Field("list[str]", [], "Pages (relative to docs-root) that must exist."),
-    "min-pages": Field(
-        "dict[str,int]",
+
+@dataclass(frozen=True)
+class StructureTable:
+    """``[tool.docs-audit.structure]``: the shape of the tree."""
+
+    required_pages: list[str] = setting([], "Pages (relative to docs-root) that must exist.")
+    min_pages: dict[str, int] = setting(
         {},
         "Folder (relative to docs-root) to its minimum page count, index excluded.",
-    ),
-    "max-clicks": Field(
-        "dict[str,int]",
+    )
+    max_clicks: dict[str, int] = setting(
         {},
         "Page (docname) or label to the most clicks it may be from the root document.",
-    ),
-    "root-doc": Field("str", "index", "The home page the clicks are counted from."),
-}
+    )
+    root_doc: str = setting("index", "The home page the clicks are counted from.")
 
 
 def _docs_prefix(ctx: Context) -> str:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..config import Field
+from ..config import setting
 from ..context import Context
 from ..document import Document, Section
 from ..registry import Violation, page_rule
 
 FAMILY = "template"
 
-SCHEMA = {
-    "pages": Field("list[str]", [], "Page globs (relative to docs-root) that follow the template."),
-    "exclude": Field("list[str]", [], "Page globs exempt from the template."),
-    "sections": Field("list[str]", [], "Required section titles, in order."),
-    "level": Field("int", 2, "Heading level of the template's sections."),
-    "allow-extra": Field("bool", True, "Whether sections outside the template may appear."),
-}
+
+@dataclass(frozen=True)
+class TemplateTable:
+    """``[tool.docs-audit.template]``: the sections some pages must have."""
+
+    pages: list[str] = setting([], "Page globs (relative to docs-root) that follow the template.")
+    exclude: list[str] = setting([], "Page globs exempt from the template.")
+    sections: list[str] = setting([], "Required section titles, in order.")
+    level: int = setting(2, "Heading level of the template's sections.")
+    allow_extra: bool = setting(True, "Whether sections outside the template may appear.")
 
 
 def _applies(doc: Document, ctx: Context) -> bool:

@@ -1,7 +1,7 @@
 """One pass over the tree: examples read, the probe asked once, violations sorted by code.
 
 The rules in :mod:`docs_audit.checks.examples` only hand out what this pass found
-for their page. It runs at most once per run (kept in ``ctx.memo``) and starts
+for their page. It runs at most once per run (:meth:`Context.computed`) and starts
 the probe only when some page has something to check (see :func:`relevant`).
 """
 
@@ -12,20 +12,23 @@ from typing import Any
 
 from ..context import Context
 from ..document import Document
-from .client import ProbeAnswer, ask_probe
+from .client import ProbeAnswer
 from .extract import PYTHON_LANGUAGES, Example, Spot, examples_in
-from .options import Options
+from .options import ExamplesTable, Options
 from .paths import deprecated_mentions, undocumented_backends
 from .received import ReceivedBlocks, caption
 from .report import Findings, Sent, offset_spot
 from .static import StaticChecks, probe_config
+from .verdict_cache import ask_cached
 from .verdicts import Verdicts
-
-MEMO_KEY = "docs_audit.examples"
 
 
 def options(ctx: Context) -> Options:
-    return Options.from_table(ctx.table("examples"), ctx.config.root)
+    return ctx.computed(_options)
+
+
+def _options(ctx: Context) -> Options:
+    return Options.from_table(ctx.config.settings("examples", ExamplesTable), ctx.config.root)
 
 
 def relevant(doc: Document, ctx: Context) -> bool:
@@ -49,12 +52,11 @@ def _concerns(doc: Document, opts: Options) -> bool:
 
 
 def analysis(ctx: Context) -> Findings:
-    cached = ctx.memo.get(MEMO_KEY)
-    if cached is None:
-        cached = _Pass(ctx, options(ctx)).run()
-        ctx.memo[MEMO_KEY] = cached
-    assert isinstance(cached, Findings)
-    return cached
+    return ctx.computed(_analysis)
+
+
+def _analysis(ctx: Context) -> Findings:
+    return _Pass(ctx, options(ctx)).run()
 
 
 class _Pass:
@@ -62,7 +64,8 @@ class _Pass:
         self.ctx = ctx
         self.opts = opts
         self.out = Findings()
-        self.pages = [d for d in ctx.documents if _concerns(d, opts)]
+        # Only the pages reported on: a one-file run reads that page's examples alone.
+        self.pages = [d for d in ctx.documents if ctx.reports_on(d) and _concerns(d, opts)]
         self.examples = {d.relpath: examples_in(d, opts.names) for d in self.pages}
         self.sent: list[Sent] = []
         self.configs: list[dict[str, Any]] = []
@@ -81,7 +84,10 @@ class _Pass:
                         self.configs.append(config)
         coverage = self._coverage_doc()
         if self.pages or coverage is not None:
-            answer = ask_probe(self.opts.python, self._request(), self.opts.timeout)
+            cache = self.ctx.config.cache_dir / "examples.json" if self.ctx.use_cache else None
+            answer = ask_cached(
+                self.opts.python, self._request(), self.opts.timeout, cache, self.ctx.notes
+            )
             if answer.error is None:
                 self._probed(answer, coverage)
             else:
@@ -112,7 +118,11 @@ class _Pass:
 
     def _coverage_doc(self) -> Document | None:
         return next(
-            (d for d in self.ctx.documents if self.ctx.docs_relative(d) == self.opts.coverage_page),
+            (
+                d
+                for d in self.ctx.documents
+                if self.ctx.reports_on(d) and self.ctx.docs_relative(d) == self.opts.coverage_page
+            ),
             None,
         )
 

@@ -11,6 +11,9 @@ Request keys: ``settings`` (passed to ``settings.configure``), ``sys_path``,
 ``arg_validators`` (class path to a validator of :mod:`validators`), ``default_method``, ``backend_key``, ``args_key``, ``app_key`` and
 ``processes``: ``[{"id": int, "config": "<repr of a dict>", "args_opaque": bool}]``.
 
+With ``--versions PACKAGE`` it only prints the installed versions (see
+:func:`installed_versions`) and the Python version, as JSON.
+
 Response: ``{"ok": true, "distribution", "deprecated", "backends",
 "coverage_errors", "results"}`` or ``{"ok": false, "error": "..."}``.
 """
@@ -26,6 +29,7 @@ import inspect
 import json
 import os
 import pkgutil
+import re
 import sys
 import types
 import warnings
@@ -40,6 +44,11 @@ STUB_APP = "_docs_audit_stub.app"
 def main() -> int:
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         sys.path.pop(0)  # this folder holds docs_audit modules, not the project's
+    if sys.argv[1:2] == ["--versions"]:
+        versions = installed_versions(sys.argv[2], [*sys.argv[3:], *sys.path])
+        answer = {"versions": versions, "python": sys.version}
+        sys.stdout.write(json.dumps(answer))
+        return 0
     request = json.load(sys.stdin)
     with _stdout_to_stderr() as real_stdout:
         try:
@@ -367,6 +376,30 @@ def _importable(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def installed_versions(package: str, path: list[str]) -> dict[str, str | None]:
+    """Versions of the distribution that provides ``package`` and of all it requires
+    (extras included), as found on ``path`` (the probe's ``sys.path``): what the
+    verdicts of the examples depend on, with the Python version."""
+    from importlib import metadata
+
+    def find(name: str) -> metadata.Distribution | None:
+        return next(iter(metadata.distributions(name=name, path=path)), None)
+
+    top = package.split(".")[0]
+    dist = find(top.replace("_", "-"))
+    if dist is None:
+        names = metadata.packages_distributions().get(top, [])
+        dist = find(names[0]) if names else None
+    if dist is None:
+        return {top: None}
+    versions: dict[str, str | None] = {dist.metadata["Name"]: dist.version}
+    for requirement in dist.requires or []:
+        name = re.match(r"[A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]
+        required = find(name)
+        versions[name] = required.version if required else None
+    return versions
 
 
 def _path(cls: Any) -> str:

@@ -16,15 +16,15 @@ Add = Callable[[str, Spot, str], None]
 
 @dataclass
 class Findings:
-    """Violations of every PS rule, by code."""
+    """Violations of every PS rule, by page; each says its code."""
 
-    by_code: dict[str, list[Violation]] = field(default_factory=lambda: defaultdict(list))
+    by_page: dict[str, list[Violation]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, code: str, path: str, spot: Spot, message: str) -> None:
-        self.by_code[code].append(Violation(path, spot.line, spot.column, message))
+        self.by_page[path].append(Violation(path, spot.line, spot.column, message, code=code))
 
-    def for_page(self, code: str, relpath: str) -> Iterator[Violation]:
-        return (v for v in self.by_code.get(code, []) if v.path == relpath)
+    def for_page(self, relpath: str) -> Iterator[Violation]:
+        return iter(self.by_page.get(relpath, ()))
 
     def adder(self, doc: Document) -> Add:
         def add(code: str, spot: Spot, message: str) -> None:

@@ -1,4 +1,4 @@
-"""``[tool.docs-audit.links]``: the schema and the typed settings built from it."""
+"""``[tool.docs-audit.links]``: its declaration and the typed settings built from it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import fnmatch
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Field
+from ..config import Key, checked, keys_of, setting
 from ..findings import UsageError
 
 if TYPE_CHECKING:
@@ -18,79 +18,91 @@ if TYPE_CHECKING:
 
 DEFAULT_USER_AGENT = "docs-audit-linkcheck/0.1 (+https://pypi.org/project/docs-audit/)"
 
-SCHEMA: dict[str, Field] = {
-    "concurrency": Field(
-        "int",
+
+@dataclass(frozen=True)
+class LinksTable:
+    """``[tool.docs-audit.links]``: the link audit."""
+
+    concurrency: int = setting(
         64,
         "Requests being served at once, over all hosts (one kept waiting counts for a second).",
-    ),
-    "per-host-concurrency": Field(
-        "int", 2, "Requests in flight at once to one host (RFC 2616's polite two)."
-    ),
-    "timeout": Field("float", 15.0, "Seconds to wait for a connection or for data."),
-    "retries": Field("int", 3, "Further attempts after a 5xx, 408, 429, timeout or reset."),
-    "retry-backoff": Field(
-        "float", 0.5, "First backoff in seconds; doubles each attempt, with jitter."
-    ),
-    "retry-after-cap": Field(
-        "float", 60.0, "Longest wait in seconds honoured from a Retry-After header."
-    ),
-    "max-redirects": Field("int", 10, "Redirects followed before the link counts as broken."),
-    "cache-file": Field(
-        "str",
+        gt=0,
+    )
+    per_host_concurrency: int = setting(
+        2,
+        "Requests in flight at once to one host (RFC 2616's polite two).",
+        gt=0,
+    )
+    timeout: float = setting(15.0, "Seconds to wait for a connection or for data.", gt=0)
+    retries: int = setting(3, "Further attempts after a 5xx, 408, 429, timeout or reset.", ge=0)
+    retry_backoff: float = setting(
+        0.5,
+        "First backoff in seconds; doubles each attempt, with jitter.",
+        ge=0,
+    )
+    retry_after_cap: float = setting(
+        60.0,
+        "Longest wait in seconds honoured from a Retry-After header.",
+        ge=0,
+    )
+    max_redirects: int = setting(10, "Redirects followed before the link counts as broken.", ge=0)
+    cache_file: str = setting(
         "",
         "Result cache (SQLite), relative to the project root"
         " (default: <cache-dir>/link-cache.sqlite).",
-    ),
-    "cache-ttl": Field("int", 86400, "Seconds a successful result is reused without a request."),
-    "ignore": Field("list[str]", [], "Regular expressions; matching URLs are not checked."),
-    "accept-status": Field("list[int]", [], "HTTP statuses that count as a working link."),
-    "allowed-redirects": Field(
-        "dict[str,str]",
+    )
+    cache_ttl: int = setting(
+        86400,
+        "Seconds a successful result is reused without a request.",
+        ge=0,
+    )
+    ignore: list[str] = setting([], "Regular expressions; matching URLs are not checked.")
+    accept_status: list[int] = setting([], "HTTP statuses that count as a working link.")
+    allowed_redirects: dict[str, str] = setting(
         {},
         "Regex of a source URL to regex of the URL it may permanently redirect to, silently.",
-    ),
-    "anchors": Field("bool", True, "Check #fragments against the ids of the page."),
-    "anchor-ignore": Field(
-        "list[str]",
+    )
+    anchors: bool = setting(True, "Check #fragments against the ids of the page.")
+    anchor_ignore: list[str] = setting(
         ["^!", "^/", "^:~:"],
         "Regular expressions for fragments never checked (JavaScript routes, text fragments).",
-    ),
-    "anchor-ignore-urls": Field(
-        "list[str]",
+    )
+    anchor_ignore_urls: list[str] = setting(
         [],
         "Regular expressions for URLs whose anchors are never checked (pages built by JavaScript).",
-    ),
-    "anchor-max-bytes": Field(
-        "int", 16 * 1024 * 1024, "Bytes of a page read at most while looking for anchors."
-    ),
-    "headers": Field(
-        "dict[str,any]",
+    )
+    anchor_max_bytes: int = setting(
+        16 * 1024 * 1024,
+        "Bytes of a page read at most while looking for anchors.",
+        gt=0,
+    )
+    headers: dict[str, Any] = setting(
         {},
-        "Host glob to a table of extra headers; ${VAR} is replaced from the environment.",
-    ),
-    "allow-private": Field(
-        "bool", False, "Allow loopback, private and reserved hosts (tests and benchmarks only)."
-    ),
-    "user-agent": Field("str", DEFAULT_USER_AGENT, "User-Agent header of every request."),
-    "require-network": Field(
-        "bool", False, "Make an unreachable network an error instead of a warning."
-    ),
-    "timeout-retries": Field(
-        "int", 0, "Further attempts after a timeout, each after the host's other work."
-    ),
-    "request-deadline": Field(
-        "float", 30.0, "Seconds one request may take in all: connection, headers and body."
-    ),
-    "min-rate": Field(
-        "int", 1024, "Slowest accepted body transfer in bytes per second (0: no minimum)."
-    ),
-    "budget": Field(
-        "float",
-        0.0,
-        "Seconds the whole link audit may take (0: no limit); the rest is not checked.",
-    ),
-}
+        "Origin ([http(s)://]host-glob[:port]; https and 443 by default) to a table of extra"
+        " headers, sent to that origin only; ${VAR} is replaced from the environment.",
+    )
+    allow_private: bool = setting(
+        False,
+        "Allow loopback, private and reserved hosts (tests and benchmarks only).",
+    )
+    user_agent: str = setting(DEFAULT_USER_AGENT, "User-Agent header of every request.")
+    require_network: bool = setting(
+        False,
+        "Make an unreachable network an error instead of a warning.",
+    )
+    timeout_retries: int = setting(
+        0, "Further attempts after a timeout, each after the host's other work.", ge=0
+    )
+    request_deadline: float = setting(
+        30.0, "Seconds one request may take in all: connection, headers and body.", gt=0
+    )
+    min_rate: int = setting(
+        1024, "Slowest accepted body transfer in bytes per second (0: no minimum).", ge=0
+    )
+    budget: float = setting(
+        0.0, "Seconds the whole link audit may take (0: no limit); the rest is not checked.", ge=0
+    )
+
 
 #: The link cache's file in the cache folder (the history store has its own).
 CACHE_NAME = "link-cache.sqlite"
@@ -142,94 +154,104 @@ def parse_origin(pattern: str) -> tuple[str, str, int | None]:
     return scheme, host.lower(), port
 
 
+#: The declared defaults, from which :class:`LinkSettings` takes its own.
+_DEFAULT = LinksTable()
+
+
+def _compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
 @dataclass(frozen=True)
 class LinkSettings:
-    """Validated link-audit settings; durations in seconds."""
+    """Validated link-audit settings, in the forms the engine uses; durations in seconds.
 
-    concurrency: int = 64
-    per_host_concurrency: int = 2
-    timeout: float = 15.0
-    retries: int = 3
-    retry_backoff: float = 0.5
-    retry_after_cap: float = 60.0
-    max_redirects: int = 10
+    Every default comes from :class:`LinksTable`, the one declaration of the table.
+    """
+
+    concurrency: int = _DEFAULT.concurrency
+    per_host_concurrency: int = _DEFAULT.per_host_concurrency
+    timeout: float = _DEFAULT.timeout
+    retries: int = _DEFAULT.retries
+    retry_backoff: float = _DEFAULT.retry_backoff
+    retry_after_cap: float = _DEFAULT.retry_after_cap
+    max_redirects: int = _DEFAULT.max_redirects
     cache_file: Path | None = None
-    cache_ttl: int = 86400
-    ignore: tuple[re.Pattern[str], ...] = ()
-    accept_status: frozenset[int] = frozenset()
+    cache_ttl: int = _DEFAULT.cache_ttl
+    ignore: tuple[re.Pattern[str], ...] = _compiled(_DEFAULT.ignore)
+    accept_status: frozenset[int] = frozenset(_DEFAULT.accept_status)
     allowed_redirects: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
-    anchors: bool = True
-    anchor_ignore: tuple[re.Pattern[str], ...] = (
-        re.compile("^!"),
-        re.compile("^/"),
-        re.compile("^:~:"),
-    )
-    anchor_ignore_urls: tuple[re.Pattern[str], ...] = ()
-    anchor_max_bytes: int = 16 * 1024 * 1024
+    anchors: bool = _DEFAULT.anchors
+    anchor_ignore: tuple[re.Pattern[str], ...] = _compiled(_DEFAULT.anchor_ignore)
+    anchor_ignore_urls: tuple[re.Pattern[str], ...] = _compiled(_DEFAULT.anchor_ignore_urls)
+    anchor_max_bytes: int = _DEFAULT.anchor_max_bytes
     headers: tuple[HostHeaders, ...] = ()
-    allow_private: bool = False
-    user_agent: str = DEFAULT_USER_AGENT
-    require_network: bool = False
-    timeout_retries: int = 0
-    request_deadline: float = 30.0
-    min_rate: int = 1024
-    budget: float = 0.0
+    allow_private: bool = _DEFAULT.allow_private
+    user_agent: str = _DEFAULT.user_agent
+    require_network: bool = _DEFAULT.require_network
+    timeout_retries: int = _DEFAULT.timeout_retries
+    request_deadline: float = _DEFAULT.request_deadline
+    min_rate: int = _DEFAULT.min_rate
+    budget: float = _DEFAULT.budget
     #: Environment used for ${VAR} in headers (the process environment by default).
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), compare=False)
 
 
 def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) -> LinkSettings:
-    """Settings from ``[tool.docs-audit.links]`` with command-line ``overrides`` on top."""
-    table = dict(config.table("links"))
-    table.update(overrides or {})
+    """Settings from ``[tool.docs-audit.links]`` with command-line ``overrides`` on top.
+
+    Types and bounds were checked against :class:`LinksTable` when the file was
+    loaded; overrides are checked the same way here.
+    """
     where = f"{config.source}: " if config.source else ""
-    cache_file = str(table["cache-file"])
+    table = config.settings("links", LinksTable)
+    if overrides:
+        table = replace(
+            table,
+            **{
+                k.attr: checked(k, overrides[k.name], config.source)
+                for k in _keys()
+                if k.name in overrides
+            },
+        )
     return LinkSettings(
-        concurrency=_positive(table, "concurrency", where),
-        per_host_concurrency=_positive(table, "per-host-concurrency", where),
-        timeout=_positive(table, "timeout", where),
-        retries=_non_negative(table, "retries", where),
-        retry_backoff=_non_negative(table, "retry-backoff", where),
-        retry_after_cap=_non_negative(table, "retry-after-cap", where),
-        max_redirects=_non_negative(table, "max-redirects", where),
-        cache_file=(config.root / cache_file) if cache_file else config.cache_dir / CACHE_NAME,
-        cache_ttl=_non_negative(table, "cache-ttl", where),
-        ignore=_patterns(table, "ignore", where),
-        accept_status=frozenset(int(s) for s in table["accept-status"]),
+        concurrency=table.concurrency,
+        per_host_concurrency=table.per_host_concurrency,
+        timeout=table.timeout,
+        retries=table.retries,
+        retry_backoff=table.retry_backoff,
+        retry_after_cap=table.retry_after_cap,
+        max_redirects=table.max_redirects,
+        cache_file=(
+            (config.root / table.cache_file) if table.cache_file else config.cache_dir / CACHE_NAME
+        ),
+        cache_ttl=table.cache_ttl,
+        ignore=_patterns(table.ignore, "ignore", where),
+        accept_status=frozenset(table.accept_status),
         allowed_redirects=tuple(
             (
                 _compile(source, "allowed-redirects", where),
                 _compile(target, "allowed-redirects", where),
             )
-            for source, target in table["allowed-redirects"].items()
+            for source, target in table.allowed_redirects.items()
         ),
-        anchors=bool(table["anchors"]),
-        anchor_ignore=_patterns(table, "anchor-ignore", where),
-        anchor_ignore_urls=_patterns(table, "anchor-ignore-urls", where),
-        anchor_max_bytes=_positive(table, "anchor-max-bytes", where),
-        headers=_headers(table["headers"], where, os.environ),
-        allow_private=bool(table["allow-private"]),
-        user_agent=str(table["user-agent"]),
-        require_network=bool(table["require-network"]),
-        timeout_retries=_non_negative(table, "timeout-retries", where),
-        request_deadline=_positive(table, "request-deadline", where),
-        min_rate=_non_negative(table, "min-rate", where),
-        budget=_non_negative(table, "budget", where),
+        anchors=table.anchors,
+        anchor_ignore=_patterns(table.anchor_ignore, "anchor-ignore", where),
+        anchor_ignore_urls=_patterns(table.anchor_ignore_urls, "anchor-ignore-urls", where),
+        anchor_max_bytes=table.anchor_max_bytes,
+        headers=_headers(table.headers, where, os.environ),
+        allow_private=table.allow_private,
+        user_agent=table.user_agent,
+        require_network=table.require_network,
+        timeout_retries=table.timeout_retries,
+        request_deadline=table.request_deadline,
+        min_rate=table.min_rate,
+        budget=table.budget,
     )
 
 
-def _positive(table: Mapping[str, Any], key: str, where: str) -> Any:
-    value = table[key]
-    if value <= 0:
-        raise UsageError(f"{where}'docs-audit.links.{key}' must be greater than 0, got {value}")
-    return value
-
-
-def _non_negative(table: Mapping[str, Any], key: str, where: str) -> Any:
-    value = table[key]
-    if value < 0:
-        raise UsageError(f"{where}'docs-audit.links.{key}' must not be negative, got {value}")
-    return value
+def _keys() -> tuple[Key, ...]:
+    return keys_of(LinksTable, "docs-audit.links")
 
 
 def _compile(pattern: str, key: str, where: str) -> re.Pattern[str]:
@@ -241,8 +263,8 @@ def _compile(pattern: str, key: str, where: str) -> re.Pattern[str]:
         ) from None
 
 
-def _patterns(table: Mapping[str, Any], key: str, where: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(_compile(p, key, where) for p in table[key])
+def _patterns(patterns: list[str], key: str, where: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(p, key, where) for p in patterns)
 
 
 def _headers(

@@ -256,7 +256,6 @@ def parse_rst(relpath: str, docname: str, text: str) -> Document:
     doc.links = page_links(walk.links)
     _apply_transforms(document, parser)
     doc.markup_messages = messages
-    doc.transient["doctree"] = document
     return doc
 
 

@@ -1,4 +1,8 @@
-"""The style family's rule codes (VL7xx): one per Vale level, plus problems."""
+"""The style family's rule codes (VL7xx): one per Vale level, plus problems.
+
+VL700 was a configuration-error code that was never emitted (configuration errors
+are usage errors, exit status 2); it stays retired and is never reused.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +17,6 @@ def _rule(code: str, name: str, doc: str, severity: Severity) -> Rule:
     return existing if existing is not None else external_rule(code, name, FAMILY, doc, severity)
 
 
-CONFIG_ERROR = _rule(
-    "VL700",
-    "style-config-error",
-    """The Vale configuration or a rule file cannot be used.
-
-    What it does: reports a `.vale.ini` that names a missing style or uses an unknown
-    option, and a rule file with invalid YAML, an unknown key or a pattern that does not
-    compile, as `file:line`. The style check stops with exit status 2.
-
-    Use instead: fix the named key; `docs-audit style` reads the same files as Vale.
-    """,
-    Severity.ERROR,
-)
 ERROR = _rule(
     "VL701",
     "vale-error",

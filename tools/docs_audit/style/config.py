@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from ..config import Field
+from dataclasses import dataclass
 
-SCHEMA: dict[str, Field] = {
-    "vale-ini": Field(
-        "str",
+from ..config import setting
+
+
+@dataclass(frozen=True)
+class StyleTable:
+    """``[tool.docs-audit.style]``: the Vale configuration and engine."""
+
+    vale_ini: str = setting(
         ".vale.ini",
         "Vale configuration (relative to the project root); searched for if missing.",
-    ),
-    "vale-binary": Field(
-        "str",
+    )
+    vale_binary: str = setting(
         "auto",
         "'auto' (the `vale` on PATH if any, else built-in), 'builtin', or a path to vale.",
-    ),
-    "paths": Field("list[str]", ["docs"], "What `docs-audit style` lints when no PATHS are given."),
-    "myst": Field(
-        "bool", True, "Built-in engine: understand MyST (lint admonitions, skip targets and roles)."
-    ),
-}
+    )
+    paths: list[str] = setting(["docs"], "What `docs-audit style` lints when no PATHS are given.")
+    myst: bool = setting(
+        True,
+        "Built-in engine: understand MyST (lint admonitions, skip targets and roles).",
+    )
