@@ -257,8 +257,9 @@ async def _fetch_all(
         return _Run({})
     limits = Limits(settings.concurrency, settings.per_host_concurrency)
     # One pool per origin (see GuardedTransport): the host's gate already keeps
-    # its requests in flight to per-host-concurrency, so its pool never queues.
-    per_origin = settings.per_host_concurrency
+    # its requests in flight to per-host-concurrency; the slack covers a connection
+    # still closing after its request was abandoned, so the pool never queues.
+    per_origin = settings.per_host_concurrency + 2
     pool = httpx.Limits(
         max_connections=per_origin, max_keepalive_connections=per_origin, keepalive_expiry=30
     )
