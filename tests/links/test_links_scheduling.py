@@ -83,3 +83,50 @@ def test_429_slows_that_host_only(web: SimWeb, config: Config) -> None:
 
 def run_with(config: Config, urls: list[str], **overrides: Any) -> Any:
     return check_links([document(*urls)], config, settings=settings(**overrides))
+
+
+def test_host_gate_serves_first_attempts_before_retries() -> None:
+    import asyncio
+
+    from docs_audit.links.limits import HostGate
+
+    async def scenario() -> list[str]:
+        gate = HostGate(1)
+        await gate.acquire()  # the host is busy
+        order: list[str] = []
+
+        async def wait(name: str, priority: int) -> None:
+            await gate.acquire(priority)
+            order.append(name)
+            gate.release()
+
+        tasks = [
+            asyncio.ensure_future(wait("retry", 1)),
+            asyncio.ensure_future(wait("first-a", 0)),
+            asyncio.ensure_future(wait("first-b", 0)),
+        ]
+        await asyncio.sleep(0)
+        gate.release()
+        await asyncio.gather(*tasks)
+        return order
+
+    assert asyncio.run(scenario()) == ["first-a", "first-b", "retry"]
+
+
+def test_host_gate_pause_is_measured_on_the_injected_clock() -> None:
+    import asyncio
+
+    from docs_audit.links.limits import HostGate
+
+    now = [1000.0]
+
+    async def scenario() -> tuple[bool, float, int]:
+        gate = HostGate(2, clock=lambda: now[0])
+        gate.slow_down(30.0)  # a 429 asked for 30 s: on the injected clock
+        waiter = asyncio.ensure_future(gate.acquire())
+        await asyncio.sleep(0)
+        blocked = not waiter.done()
+        waiter.cancel()
+        return blocked, gate.not_before, gate.limit
+
+    assert asyncio.run(scenario()) == (True, 1030.0, 1)
