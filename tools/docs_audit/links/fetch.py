@@ -371,17 +371,10 @@ class Fetcher:
             return _Answer(
                 verdict=Verdict.CONNECTION, detail=str(exc), host_failure=True, no_route=True
             ), 0
-        except httpx.ConnectTimeout:
-            return _Answer(
-                verdict=Verdict.TIMEOUT,
-                detail=self._timeout_text("connection"),
-                host_failure=True,
-                no_route=True,
-            ), 1
-        except (httpx.TimeoutException, TimeoutError):
-            if not _connected(events):
-                # Still resolving or connecting: nothing reached the host, as for a
-                # connect timeout (and without a network, lookups hang like this).
+        except (httpx.TimeoutException, TimeoutError) as exc:
+            if isinstance(exc, httpx.ConnectTimeout) or not _connected(events):
+                # Still resolving or connecting: nothing reached the host (and
+                # without a network, lookups hang like this).
                 return _Answer(
                     verdict=Verdict.TIMEOUT,
                     detail=self._timeout_text("connection"),
