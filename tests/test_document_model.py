@@ -5,6 +5,7 @@ from __future__ import annotations
 from docs_audit.document import CodeBlock, Heading, Label, Link, Reference, TocEntry, Toctree
 from docs_audit.parsing.myst import parse_myst
 from docs_audit.parsing.rst import parse_rst
+from docs_audit.parsing.settings import ParseSettings
 
 MYST = """\
 ---
@@ -94,7 +95,15 @@ def test_myst_headings_slugs_and_title() -> None:
     ]
     assert doc.orphan is True
     assert doc.labels == [Label("top", 4, 1, element_line=5)]
-    assert {"title-with-code", "same", "same-1", "top"} <= doc.anchors
+    # Sphinx's default (myst_heading_anchors unset): headings are no link targets.
+    assert doc.anchors == {"top"}
+
+
+def test_myst_heading_anchors_follow_the_configured_depth() -> None:
+    deep = parse_myst("docs/a.md", "a", MYST, ParseSettings(heading_anchors=2))
+    assert deep.anchors == {"title-with-code", "same", "same-1", "top"}
+    shallow = parse_myst("docs/a.md", "a", MYST, ParseSettings(heading_anchors=1))
+    assert shallow.anchors == {"title-with-code", "top"}
 
 
 def test_myst_references_keep_exact_and_block_lines() -> None:
@@ -157,6 +166,7 @@ def test_rst_model_with_sphinx_names_unknown_to_docutils() -> None:
     assert [(r.kind, r.target, r.line, r.column) for r in doc.references] == [
         ("ref", "rst-top", 8, 11),
         ("doc", "/index", 8, 27),
+        ("py:func", "os.path.join", 8, 42),  # a domain role, kept with its domain
     ]
     assert doc.toctrees == [
         Toctree(14, (TocEntry("first", 17), TocEntry("second", 18, title="Second")), hidden=True)

@@ -206,7 +206,8 @@ def _without_sphinx(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_without_sphinx_build_is_a_usage_error_and_release_skips_it(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "conf.py").write_text("")
+    # conf.py decides the suffixes: Markdown pages need myst_parser, as in Sphinx.
+    (tmp_path / "docs" / "conf.py").write_text("extensions = ['myst_parser']\n")
     (tmp_path / "docs" / "index.md").write_text("# Home\n")
     (tmp_path / "pyproject.toml").write_text(
         '[tool.docs-audit]\ndocs-root = "docs"\n'

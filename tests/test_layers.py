@@ -22,13 +22,13 @@ PACKAGE = Path(docs_audit.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("", "__init__", "findings", "document", "config", "registry", "context", "codec"),
     ("parsing", "toc"),
-    ("project", "pagecache", "sources", "paths"),
-    ("checks", "links", "style", "examples", "build", "report"),
+    ("project", "pagecache", "sources", "paths", "included"),
+    ("checks", "links", "style", "examples", "build", "report", "intersphinx"),
     ("selection", "engines"),
     ("api",),
     ("release",),
     ("commandline",),
-    ("links.command", "style.command"),
+    ("links.command", "style.command", "commands"),
     ("cli", "__main__"),
 )
 

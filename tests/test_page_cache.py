@@ -129,6 +129,18 @@ def test_deeply_nested_json_file_is_discarded(project: Path) -> None:
     assert "page cache is corrupt; rebuilding it" in done.stdout
 
 
+def test_changed_settings_rebuild_the_cache_without_a_warning(project: Path) -> None:
+    audit(project, "check")
+    before = json.loads((project / CACHE).read_text())["key"]["settings"]
+    (project / "docs" / "conf.py").write_text(
+        'extensions = ["myst_parser"]\nmyst_heading_anchors = 2\n', encoding="utf-8"
+    )
+    done = audit(project, "check", "--select", "RF201,DA010")
+    assert "DA010" not in done.stdout
+    assert rf201(done.stdout) == ["docs/page.md:3:21: RF201 undefined label: 'gone'"]
+    assert json.loads((project / CACHE).read_text())["key"]["settings"] != before
+
+
 def test_python_version_is_part_of_the_key(project: Path) -> None:
     audit(project, "check")
     assert json.loads((project / CACHE).read_text())["key"]["python"] == sys.version

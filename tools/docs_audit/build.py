@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,7 +15,7 @@ from pathlib import Path
 from .config import Config, setting
 from .findings import Finding, UsageError
 from .paths import project_relpath
-from .registry import Violation, external_rule
+from .registry import Rule, Violation, external_rule
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class BuildTable:
     out_dir: str = setting("", "Output folder (empty: a temporary folder).")
     extra_args: list[str] = setting([], "More sphinx-build arguments.")
     timeout: int = setting(600, "Seconds before the build is stopped.", gt=0)
+    sphinx_build: str = setting(
+        "", "The project's own sphinx-build (empty: docs-audit's Python, -m sphinx)."
+    )
 
 
 WARNING = external_rule(
@@ -57,23 +62,48 @@ _BARE = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL):\s*(?P<text>.*)$")
 
 
 def parse_output(output: str, config: Config) -> Iterator[Finding]:
-    """Findings from sphinx-build's stderr (continuation lines are folded in)."""
+    """Findings from sphinx-build's stderr. A warning that runs over several lines (an
+    autodoc traceback, a docutils message with its source) stays one finding whose
+    message holds every line."""
     conf = project_relpath(config, config.docs_root / "conf.py")
+    pending: list[tuple[Rule, str, int, list[str]]] = []
     for raw in _ANSI.sub("", output).splitlines():
         line = raw.rstrip()
         match = _MESSAGE.match(line)
+        bare = None if match else _BARE.match(line)
         if match:
             rule = WARNING if match.group("level") == "WARNING" else ERROR
             path = match.group("path").split(":docstring of")[0]
             relpath = project_relpath(config, Path(path)) if Path(path).is_absolute() else path
-            yield rule.finding(
-                Violation(relpath, int(match.group("line") or 1), 1, match.group("text").strip())
+            pending.append(
+                (rule, relpath, int(match.group("line") or 1), [match.group("text").strip()])
             )
-            continue
-        bare = _BARE.match(line)
-        if bare:
+        elif bare:
             rule = WARNING if bare.group("level") == "WARNING" else ERROR
-            yield rule.finding(Violation(conf, 1, 1, bare.group("text").strip()))
+            pending.append((rule, conf, 1, [bare.group("text").strip()]))
+        elif pending and line.strip():
+            pending[-1][3].append(line)
+    for rule, relpath, number, text in pending:
+        yield rule.finding(Violation(relpath, number, 1, "\n".join(text)))
+
+
+def sphinx_command(config: Config) -> list[str]:
+    """The sphinx-build to run: the configured one, else this Python's ``-m sphinx``.
+
+    A missing Sphinx is a usage error (exit 2), not a finding.
+    """
+    given = str(config.table("build")["sphinx-build"])
+    if given:
+        found = shutil.which(given) or shutil.which(str(config.root / given))
+        if found is None:
+            raise UsageError(
+                f"[tool.docs-audit.build] sphinx-build = {given!r}: no such executable"
+            )
+        return [found]
+    if importlib.util.find_spec("sphinx") is None:
+        # [tool.docs-audit.build] sphinx-build names the project's own instead.
+        raise UsageError("Sphinx is not installed (pip install sphinx)")
+    return [sys.executable, "-m", "sphinx"]
 
 
 def run_build(config: Config) -> list[Finding]:
@@ -81,12 +111,13 @@ def run_build(config: Config) -> list[Finding]:
     docs = config.docs_root
     if not (docs / "conf.py").is_file():
         raise UsageError(f"{docs}: no conf.py; is docs-root right?")
+    executable = sphinx_command(config)
     with tempfile.TemporaryDirectory(prefix="docs-audit-build-") as scratch:
         out = Path(table["out-dir"]) if table["out-dir"] else Path(scratch) / "out"
         if not out.is_absolute():
             out = config.root / out
         command = [
-            sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "--no-color",
+            *executable, "-W", "-n", "--keep-going", "-q", "--no-color",
             "-b", table["builder"], "-d", str(Path(scratch) / "doctrees"),
             *table["extra-args"], str(docs), str(out),
         ]  # fmt: skip
@@ -99,6 +130,8 @@ def run_build(config: Config) -> list[Finding]:
             return [
                 ERROR.finding(Violation(conf, 1, 1, f"build timed out after {table['timeout']} s"))
             ]
+        except OSError as exc:
+            raise UsageError(f"{executable[0]}: cannot run sphinx-build: {exc.strerror}") from None
     findings = list(parse_output(done.stderr, config))
     if done.returncode not in (0, 1) or (done.returncode == 1 and not findings):
         conf = project_relpath(config, docs / "conf.py")

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .baseline import apply_baseline, baseline_options
 from .commandline import (
     AuditState,
     common_options,
@@ -27,6 +28,9 @@ from .findings import UsageError
 ENGINE_COMMANDS = (
     ("docs_audit.style.command", "style"),
     ("docs_audit.links.command", "links"),
+    ("docs_audit.commands.project_commands", "init"),
+    ("docs_audit.commands.project_commands", "config"),
+    ("docs_audit.commands.project_commands", "inventories"),
 )
 
 
@@ -64,6 +68,7 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, color: bool |
 @paths_argument
 @common_options
 @click.option("--no-cache", is_flag=True, help="Parse every page again, ignoring the cache.")
+@baseline_options
 @click.pass_obj
 def check(
     state: AuditState,
@@ -75,6 +80,8 @@ def check(
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
     no_cache: bool,
+    baseline: Path | None,
+    update_baseline: bool,
 ) -> None:
     """Run the offline checks. PATHS are pages or folders below the docs root; with
     PATHS, report on those pages only (cross-file facts still come from the whole tree)."""
@@ -84,7 +91,11 @@ def check(
         state, "check", [CheckEngine(use_cache=not no_cache)], paths, select, ignore,
         extend_select, skip_outside=skip_outside, use_cache=not no_cache,
     )  # fmt: skip
-    raise SystemExit(finish(result, fmt, output, state))
+    baseline_note = apply_baseline(result.report, state.config, baseline, update_baseline)
+    status = finish(result, fmt, output, state)
+    if baseline_note:
+        click.echo(baseline_note, err=True)
+    raise SystemExit(status)
 
 
 @cli.command(name="list")
@@ -190,6 +201,7 @@ def build(
     type=click.Choice(["check", "style", "links", "build"]),
     help="Leave out a stage.",
 )
+@baseline_options
 @click.pass_obj
 def release(
     state: AuditState,
@@ -199,6 +211,8 @@ def release(
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
     skip: tuple[str, ...],
+    baseline: Path | None,
+    update_baseline: bool,
 ) -> None:
     """Every check this project has (offline checks, style, links, build) in one run,
     with a summary table of the stages on stderr."""
@@ -206,7 +220,10 @@ def release(
 
     engines, left_out = release_engines(state.config, set(skip))
     result = run_audit(state, "release", engines, (), select, ignore, extend_select)
+    baseline_note = apply_baseline(result.report, state.config, baseline, update_baseline)
     status = finish(result, fmt, output, state)
+    if baseline_note:
+        click.echo(baseline_note, err=True)
     for line in stage_table(result.stages, left_out):
         click.echo(line, err=True)
     raise SystemExit(status)

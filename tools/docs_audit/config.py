@@ -173,6 +173,7 @@ CORE_TABLES: dict[str, str] = {
     "links": "docs_audit.links.config:LinksTable",
     "style": "docs_audit.style.config:StyleTable",
     "release": "docs_audit.release:ReleaseTable",
+    "sphinx": "docs_audit.sphinxconf:SphinxTable",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 from .config import Config
 from .document import Document
+from .sphinxconf import SphinxConf
 
 
 class Pages(Protocol):
@@ -18,6 +19,14 @@ class Pages(Protocol):
 
     @property
     def documents(self) -> dict[str, Document]: ...
+
+    #: What conf.py says (suffixes, root_doc, intersphinx_mapping, nitpick_ignore...).
+    @property
+    def sphinx(self) -> SphinxConf: ...
+
+    #: Content pages include from files that are not pages, by including docname.
+    @property
+    def included(self) -> dict[str, list[Document]]: ...
 
 
 T = TypeVar("T")

@@ -22,22 +22,73 @@ class Heading:
 
 @dataclass(frozen=True)
 class Label:
-    """An explicit target: ``(name)=`` in MyST, ``.. _name:`` in RST."""
+    """A target ``{ref}``/``:ref:`` can name.
+
+    ``kind`` says how the page defines it: ``label`` (``(name)=``, ``.. _name:``),
+    ``name`` (a directive's ``:name:`` option), ``id`` (a MyST ``{#id}`` attribute) or
+    ``figure`` (the argument of ``figure-md``). The position is the name's own.
+    """
 
     name: str
     line: int
     column: int = 1
     #: Line of the element the label points at (where Sphinx reports duplicates).
     element_line: int = 0
+    kind: str = "label"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term (a ``glossary`` directive's entry): what ``{term}`` names."""
+
+    name: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class DescribedObject:
+    """An object a domain directive describes (``.. envvar:: HOME``, ``.. py:function::``).
+
+    ``kind`` carries the domain (``envvar``, ``option``, ``py:function``, ``c:macro``);
+    ``name`` is the argument's object name (without a signature's parameters).
+    """
+
+    kind: str
+    name: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class FileReference:
+    """A file the page pulls in or shows, by the path written in the source.
+
+    ``kind`` is ``include``, ``literalinclude``, ``image`` (``image`` directive,
+    Markdown image), ``figure`` or ``download`` (``{download}``/``:download:``).
+    """
+
+    kind: str
+    target: str
+    line: int
+    column: int = 1
+    #: The directive's options (``start-after``, ``end-before``...) for an include.
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class Reference:
     """A cross-reference inside the project.
 
-    ``kind`` is ``ref``, ``doc``, ``any`` (roles), or ``link`` (a Markdown link to
-    ``#anchor`` or ``other.md#anchor``). For ``link`` references ``target`` is the
-    raw destination.
+    ``kind`` is the role as written, without a ``std:`` domain (``ref``, ``doc``,
+    ``any``, ``numref``, ``term``, ``envvar``, ``class``, ``py:func``...), or ``link``
+    (a Markdown link to ``#anchor``, ``other.md#anchor`` or ``project:other.md``: for
+    ``link`` references ``target`` is the destination without ``project:``), or ``inv``
+    (a MyST ``inv:`` link, ``target`` after the scheme). Intersphinx-style targets
+    (``python:comparisons``) are kept whole; the checks compare the prefix with
+    ``intersphinx_mapping``. Extension roles and options (sphinx-design's
+    ``button-ref``, a card's ``:link:``) give references of the kind they declare.
+    The position is the reference's own (the role, or the link's ``[``).
     """
 
     kind: str
@@ -151,6 +202,12 @@ class Document:
     links: list[Link] = field(default_factory=list)
     code_blocks: list[CodeBlock] = field(default_factory=list)
     toctrees: list[Toctree] = field(default_factory=list)
+    #: Glossary terms the page defines.
+    terms: list[Term] = field(default_factory=list)
+    #: Objects the page's domain directives describe (envvars, options, Python objects).
+    objects: list[DescribedObject] = field(default_factory=list)
+    #: Included files, images, figures and downloads, as written.
+    files: list[FileReference] = field(default_factory=list)
     orphan: bool = False
     suppressions: list[Suppression] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -8,7 +8,6 @@ once, in :func:`docs_audit.api.audit`) and never prints.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -75,6 +74,7 @@ class CheckEngine:
 
     def run(self, context: RunContext) -> EngineResult:
         from .checks.inputs import BY_CODE as INPUT_RULES
+        from .checks.resolution import verdict_counts
         from .context import Context
 
         project = context.project
@@ -99,7 +99,8 @@ class CheckEngine:
                 findings.extend(_run_checker(checker, ctx, documents))
         if self.use_cache:
             project.save_cache()
-        return EngineResult(findings, notes=ctx.notes)
+        # References only autodoc or an uncached inventory could settle: counted, not errors.
+        return EngineResult(findings, stats=verdict_counts(ctx), notes=ctx.notes)
 
 
 def _run_checker(
@@ -181,6 +182,12 @@ class LinksEngine:
             f"{summary.redirected} redirected, {summary.skipped} skipped, {summary.cached} cached; "
             f"{report.requests} requests in {report.elapsed:.1f} s"
         )
+        from .intersphinx import refresh_summary
+
+        # The intersphinx inventories ride along, so `check` resolves them offline.
+        inventories = refresh_summary(context.config, context.project.sphinx, settings)
+        if inventories:
+            notes.append(inventories)
 
         def markdown(selected: list[Finding]) -> str:
             return markdown_report(replace(report, findings=sorted(selected)))
@@ -202,10 +209,13 @@ class BuildEngine:
     name: str = "build"
 
     def run(self, context: RunContext) -> EngineResult:
-        from .build import run_build
+        from .build import run_build, sphinx_command
 
-        if importlib.util.find_spec("sphinx") is None:
-            return EngineResult(skipped="Sphinx is not installed (pip install sphinx)")
+        try:
+            # The project's own sphinx-build when configured, else docs-audit's Sphinx.
+            sphinx_command(context.config)
+        except UsageError as exc:
+            return EngineResult(skipped=str(exc))
         return EngineResult(run_build(context.config))
 
 

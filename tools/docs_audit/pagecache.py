@@ -79,14 +79,16 @@ def read_page_cache(folder: Path, key: Mapping[str, str]) -> PageCache:
         data = json.loads(raw)
         entries = _entries(data, key)
     except _Foreign as exc:
-        return PageCache({}, f"{path}: page cache {exc}; rebuilding it")
+        return PageCache({}, f"{path}: page cache {exc}; rebuilding it" if str(exc) else None)
     except (ValueError, RecursionError, CodecError, TypeError, KeyError):
         return PageCache({}, f"{path}: page cache is corrupt; rebuilding it")
     return PageCache(entries)
 
 
 class _Foreign(Exception):
-    """The file is a valid cache, but of another version, Python or model."""
+    """The file is a valid cache, but of another version, Python or model (the
+    message says which), or of other settings (no message: editing conf.py or the
+    docs root is routine, and rebuilding the cache then is expected, not news)."""
 
 
 def _entries(data: Any, key: Mapping[str, str]) -> dict[str, CachedPage]:
@@ -107,7 +109,7 @@ def _difference(stored: Any, key: Mapping[str, str]) -> str:
     for name in ("docs-audit", "python", "model"):
         if stored.get(name) != key[name]:
             return f"was written by another {name if name != 'model' else 'page model'}"
-    return "was written for other settings"
+    return ""
 
 
 def _load_entry(entry: Any) -> CachedPage:

@@ -12,10 +12,12 @@ import fnmatch
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .config import Config
 from .document import Document, Problem
+from .included import include_options, include_path, included_part, includes, parse_part
 from .pagecache import (
     CACHE_NAME,
     CachedPage,
@@ -26,8 +28,10 @@ from .pagecache import (
     restore,
     write_page_cache,
 )
+from .parsing.settings import ParseSettings
 from .paths import project_relpath as project_relpath  # re-exported for callers above
 from .sources import decode_source, os_problem, read_source
+from .sphinxconf import SphinxConf, load_sphinx_conf
 
 SUFFIXES = {".md": "md", ".rst": "rst"}
 
@@ -35,20 +39,31 @@ SUFFIXES = {".md": "md", ".rst": "rst"}
 @dataclass
 class Project:
     config: Config
+    #: What conf.py says (suffixes, exclude_patterns, root_doc, intersphinx...).
+    sphinx: SphinxConf = field(default_factory=SphinxConf)
     documents: dict[str, Document] = field(default_factory=dict)
     #: Problems with files that could not become documents at all.
     unreadable: dict[str, Problem] = field(default_factory=dict)
     #: What the cache holds for each file, so results computed later can be saved.
     cache_entries: dict[str, CachedPage] = field(default_factory=dict)
+    #: What the parsers were told of conf.py (part of the page cache's key).
+    parse_settings: ParseSettings = field(default_factory=ParseSettings)
     #: Whether the cache on disk no longer matches (pages changed, results memoised).
     cache_stale: bool = False
+    #: Content included from files that are not pages, by including docname (positions
+    #: are the included file's own; see :mod:`docs_audit.included`).
+    included: dict[str, list[Document]] = field(default_factory=dict)
     #: Pages (docs-root relative) left out by an ``exclude`` glob, for the summary.
     excluded: list[str] = field(default_factory=list)
 
     def save_cache(self) -> None:
         """Write the cache once, at the end of a run, if anything in it changed."""
         if self.cache_stale and self.cache_entries:
-            write_page_cache(self.config.cache_dir, _key(self.config), self.cache_entries)
+            write_page_cache(
+                self.config.cache_dir,
+                _key(self.config, self.parse_settings, self.sphinx),
+                self.cache_entries,
+            )
             self.cache_stale = False
 
     @property
@@ -66,9 +81,12 @@ def discover(
     config: Config,
     unreadable: dict[str, Problem] | None = None,
     excluded_pages: list[str] | None = None,
+    sphinx: SphinxConf | None = None,
 ) -> list[str]:
-    """Every ``.md`` and ``.rst`` file below the docs root (paths relative to it, POSIX),
-    minus excluded globs. Symlinked folders are not followed, so a loop cannot trap the walk.
+    """Every source page below the docs root (paths relative to it, POSIX), minus excluded
+    globs. With a conf.py, its source suffixes and ``exclude_patterns`` decide as in Sphinx;
+    without one, ``.md`` and ``.rst`` are read. Symlinked folders are not followed, so a
+    loop cannot trap the walk.
     A folder that cannot be listed is recorded in ``unreadable`` (keyed by its path
     relative to the docs root, with a trailing slash) instead of being skipped silently.
     Pages an ``exclude`` glob names one by one go to ``excluded_pages`` (pruned folders
@@ -77,6 +95,7 @@ def discover(
     root = str(config.docs_root)
     excluded = list(config["exclude"])
     found: list[str] = []
+    conf = sphinx if sphinx is not None and sphinx.path is not None else None
 
     def unlisted(error: OSError) -> None:
         if unreadable is not None and error.filename is not None:
@@ -90,16 +109,25 @@ def discover(
             for d in subfolders
             if not d.startswith((".", "_build"))
             and not _excluded(_join(relative_folder, d) + "/", excluded)
+            and not (conf and conf.excluded(_join(relative_folder, d)))
         )
         for name in sorted(files):
-            if os.path.splitext(name)[1] not in SUFFIXES:
+            if source_kind(name, conf) is None:
                 continue
             relative = _join(relative_folder, name)
-            if not _excluded(relative, excluded):
+            if not _excluded(relative, excluded) and not (conf and conf.excluded(relative)):
                 found.append(relative)
             elif excluded_pages is not None:
                 excluded_pages.append(relative)
     return found
+
+
+def source_kind(name: str, conf: SphinxConf | None) -> str | None:
+    """``md`` or ``rst`` for a page Sphinx would read, ``None`` for any other file."""
+    suffix = os.path.splitext(name)[1]
+    if conf is None:
+        return SUFFIXES.get(suffix)
+    return conf.source_kind(suffix)
 
 
 def _join(folder: str, name: str) -> str:
@@ -113,16 +141,36 @@ def _excluded(relative: str, patterns: Iterable[str]) -> bool:
     )
 
 
+def parse_settings(sphinx: SphinxConf) -> ParseSettings:
+    """What the parsers are told of the project's Sphinx configuration (conf.py).
+
+    Without a conf.py there is no Sphinx to agree with: every heading level keeps its
+    anchor, so no Markdown link is reported for want of a setting nobody wrote.
+    """
+    if sphinx.path is None:
+        return ParseSettings(heading_anchors=6)
+    return ParseSettings.of(
+        heading_anchors=sphinx.myst_heading_anchors,
+        myst_extensions=sphinx.myst_enable_extensions,
+        default_role=sphinx.default_role,
+        source_suffixes=sphinx.source_suffix,
+    )
+
+
 def load_project(config: Config, use_cache: bool = True) -> Project:
-    project = Project(config)
-    cache = read_page_cache(config.cache_dir, _key(config)) if use_cache else PageCache({})
+    sphinx = load_sphinx_conf(config)
+    conf = sphinx if sphinx.path is not None else None
+    settings = parse_settings(sphinx)
+    project = Project(config, sphinx, parse_settings=settings)
+    key = _key(config, settings, sphinx)
+    cache = read_page_cache(config.cache_dir, key) if use_cache else PageCache({})
     if cache.warning:
         cache_file = project_relpath(config, config.cache_dir / CACHE_NAME)
         project.unreadable[cache_file] = Problem("DA010", 1, 1, cache.warning)
     prefix = project_relpath(config, config.docs_root)
     prefix = "" if prefix == "." else prefix + "/"
     unlisted: dict[str, Problem] = {}
-    pages = discover(config, unlisted, project.excluded)
+    pages = discover(config, unlisted, project.excluded, sphinx)
     project.unreadable.update({prefix + folder: problem for folder, problem in unlisted.items()})
     changed = False
     for relative in pages:
@@ -134,29 +182,85 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         digest = content_digest(data)
         cached = cache.entries.get(relpath)
         docname = os.path.splitext(relative)[0]
+        kind = source_kind(relative, conf) or "rst"
         if cached is None or cached.digest != digest:
-            cached = CachedPage(digest, parse_source(data, relpath, docname))
+            cached = CachedPage(digest, parse_source(data, relpath, docname, settings, kind))
             changed = True
             result = cached.result
         else:
-            result = restore(cached, data.decode("utf-8-sig"), _reparse(data, relpath, docname))
+            reparse = _reparse(data, relpath, docname, settings, kind)
+            result = restore(cached, data.decode("utf-8-sig"), reparse)
         project.cache_entries[relpath] = cached
         if isinstance(result, Document):
             project.documents[result.docname] = result
         else:
             project.unreadable[relpath] = result
+    changed = _load_included(project, cache, settings) or changed
     project.cache_stale = use_cache and (
         changed or project.cache_entries.keys() != cache.entries.keys()
     )
     return project
 
 
-def _reparse(data: bytes, relpath: str, docname: str) -> Callable[[], Document | Problem]:
-    return lambda: parse_source(data, relpath, docname)
+def _load_included(project: Project, cache: PageCache, settings: ParseSettings) -> bool:
+    """Parse (or take from the cache) what pages include from files that are not pages."""
+    config = project.config
+    pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
+    changed = False
+    for docname in sorted(project.documents):
+        doc = project.documents[docname]
+        for number, reference in enumerate(includes(doc)):
+            path = include_path(config.docs_root, doc, reference.target)
+            resolved = path.resolve()
+            if resolved in pages or not resolved.is_file():
+                continue  # a page is parsed on its own; a missing file is a finding
+            data = read_source(resolved, _project_root(config), _max_bytes(config))
+            text = decode_source(data) if isinstance(data, bytes) else data
+            if isinstance(text, Problem):
+                continue
+            part, offset = included_part(text, include_options(doc, reference))
+            relpath = project_relpath(config, resolved)
+
+            parse = partial(_parse_included, relpath, doc.docname, doc.format, settings)
+            key = f"{doc.relpath}#include-{number}"
+            digest = content_digest(f"{relpath}\n{offset}\n{part}".encode())
+            cached = cache.entries.get(key)
+            if cached is None or cached.digest != digest:
+                cached = CachedPage(digest, parse_part(parse, part, offset))
+                changed = True
+                result = cached.result
+            else:
+                reparse = _included_reparse(parse, part, offset)
+                result = restore(cached, part, reparse)
+            project.cache_entries[key] = cached
+            if isinstance(result, Document):
+                project.included.setdefault(docname, []).append(result)
+    return changed
 
 
-def _key(config: Config) -> dict[str, str]:
-    return cache_key(config.docs_root)
+def _parse_included(
+    relpath: str, docname: str, kind: str, settings: ParseSettings, source: str
+) -> Document | Problem:
+    # Included content is read as the including page's markup, in that page's name.
+    return parse_text(relpath, docname, source, kind, settings)
+
+
+def _included_reparse(
+    parse: Callable[[str], Document | Problem], part: str, offset: int
+) -> Callable[[], Document | Problem]:
+    return lambda: parse_part(parse, part, offset)
+
+
+def _reparse(
+    data: bytes, relpath: str, docname: str, settings: ParseSettings, kind: str
+) -> Callable[[], Document | Problem]:
+    return lambda: parse_source(data, relpath, docname, settings, kind)
+
+
+def _key(config: Config, settings: ParseSettings, sphinx: SphinxConf) -> dict[str, str]:
+    # The same page parses differently under other settings, or as the other markup.
+    markdown = ",".join(sorted(sphinx.markdown_suffixes))
+    return cache_key(config.docs_root, settings.key() + markdown)
 
 
 def _project_root(config: Config) -> Path:
@@ -169,23 +273,32 @@ def _max_bytes(config: Config) -> int:
     return int(float(config["max-file-size"]) * 1_000_000)
 
 
-def parse_source(data: bytes, relpath: str, docname: str) -> Document | Problem:
+def parse_source(
+    data: bytes,
+    relpath: str,
+    docname: str,
+    settings: ParseSettings | None = None,
+    kind: str | None = None,
+) -> Document | Problem:
     text = decode_source(data)
     if isinstance(text, Problem):
         return text
     try:
-        return parse_text(relpath, docname, text, SUFFIXES[os.path.splitext(relpath)[1]])
+        kind = kind or SUFFIXES.get(os.path.splitext(relpath)[1], "rst")
+        return parse_text(relpath, docname, text, kind, settings or ParseSettings())
     except RecursionError:
         return Problem(
             "DA005", 1, 1, "markup nested too deeply to parse; flatten the nesting of this page"
         )
 
 
-def parse_text(relpath: str, docname: str, text: str, kind: str) -> Document:
+def parse_text(
+    relpath: str, docname: str, text: str, kind: str, settings: ParseSettings | None = None
+) -> Document:
     if kind == "md":
         from .parsing.myst import parse_myst
 
-        return parse_myst(relpath, docname, text)
+        return parse_myst(relpath, docname, text, settings or ParseSettings())
     from .parsing.rst import parse_rst
 
-    return parse_rst(relpath, docname, text)
+    return parse_rst(relpath, docname, text, settings or ParseSettings())

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Collection
-from functools import lru_cache
 
 from .document import Document, TocEntry
 from .parsing.urls import is_toctree_url
+from .sphinxconf import glob_regex
 
 SOURCE_SUFFIXES = (".md", ".rst")
 
@@ -27,22 +26,6 @@ def strip_suffix(target: str) -> str:
     return target
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    # Sphinx's toctree globs: '*' and '?' stay inside one folder, '**' crosses folders.
-    out = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-            continue
-        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
-        index += 1
-    return re.compile("".join(out) + r"\Z")
-
-
 def resolve_entry(
     doc: Document, entry: TocEntry, glob: bool, docnames: Collection[str]
 ) -> list[str]:
@@ -51,7 +34,7 @@ def resolve_entry(
         return [doc.docname]
     target = join_docname(doc.docname, strip_suffix(entry.target))
     if glob and any(c in entry.target for c in "*?["):
-        regex = _glob_regex(target)
+        regex = glob_regex(target)
         return sorted(name for name in docnames if regex.match(name) and name != doc.docname)
     return [target] if target in docnames else []
 

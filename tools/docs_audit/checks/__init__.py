@@ -8,6 +8,8 @@ BUILTIN = (
     "docs_audit.checks.inputs",
     "docs_audit.checks.labels",
     "docs_audit.checks.references",
+    "docs_audit.checks.conf",
+    "docs_audit.checks.files",
     "docs_audit.checks.template",
     "docs_audit.checks.code",
     "docs_audit.checks.rststyle",

@@ -1,13 +1,12 @@
 """Cross-references and toctrees, judged the way Sphinx judges them, without Sphinx.
 
-Lines follow Sphinx too: a reference is reported at the first line of the text
-block that holds it (the message names the exact line when it differs), a toctree
-problem at the directive, a page outside every toctree at line 1.
+A reference is reported at its own line and column (Sphinx names the first line of
+the paragraph that holds it), a toctree problem at the directive, a page outside every
+toctree at line 1. How each reference resolves lives in :mod:`.resolution`.
 """
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,7 +16,9 @@ from ..document import Document, Reference
 from ..parsing.urls import is_toctree_url
 from ..registry import Violation, page_rule, project_rule
 from ..toc import join_docname, resolve_entry, strip_suffix, toctree_children
+from .files import included_docnames
 from .labels import label_index
+from .resolution import classify, references_of
 
 FAMILY = "references"
 
@@ -26,7 +27,9 @@ FAMILY = "references"
 class ReferencesTable:
     """``[tool.docs-audit.references]``: what references resolve against."""
 
-    root_doc: str = setting("index", "The document at the top of the toctree (Sphinx's root_doc).")
+    root_doc: str = setting(
+        "", "The document at the top of the toctree (empty: conf.py's root_doc)."
+    )
     builtin_labels: list[str] = setting(
         ["genindex", "modindex", "search", "py-modindex"],
         "Labels Sphinx always defines.",
@@ -36,33 +39,34 @@ class ReferencesTable:
 _TITLED_DIRECTIVES = ("figure", "table", "list-table", "csv-table", "code-block", "literalinclude")
 
 
-def _position(ref: Reference) -> tuple[int, int, str]:
-    line = ref.block_line or ref.line
-    if line == ref.line:
-        return line, ref.column, ""
-    return line, 1, f" (line {ref.line})"
+def _position(ref: Reference) -> tuple[int, int]:
+    # The reference itself, so annotations land on it; Sphinx names the paragraph's first
+    # line, which is ``block_line`` and never after it.
+    return ref.line, ref.column
 
 
-def _labels(ctx: Context) -> set[str]:
-    return set(label_index(ctx)) | {n.lower() for n in ctx.table("references")["builtin-labels"]}
+def _findings(doc: Document, ctx: Context, code: str) -> Iterator[Violation]:
+    # Included content resolves in the page's context; Sphinx reports it where written.
+    for where, ref in references_of(doc, ctx):
+        outcome = classify(doc, ref, ctx)
+        if outcome.state == "error" and outcome.code == code:
+            line, column = _position(ref)
+            yield Violation(where.relpath, line, column, outcome.message)
 
 
 @page_rule("RF201", "undefined-label", FAMILY)
 def undefined_label(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A ``{ref}``/``:ref:`` (or ``numref``) names a label that no page defines.
 
-    Why: Sphinx renders the reference as plain text with no link, and warns only
-    when run with ``-n``.
+    Why: Sphinx renders the reference as plain text with no link, and warns.
+    With intersphinx inventories cached (``docs-audit inventories``), a label
+    another project defines counts, as it does for Sphinx.
 
     Example: ``{ref}`instalation``` when the label is ``installation``.
 
     Fix: correct the name, or add the label ``(name)=`` above its target.
     """
-    labels = _labels(ctx)
-    for ref in doc.references:
-        if ref.kind in ("ref", "numref") and ref.target.lower() not in labels:
-            line, column, exact = _position(ref)
-            yield Violation(doc.relpath, line, column, f"undefined label: '{ref.target}'{exact}")
+    yield from _findings(doc, ctx, "RF201")
 
 
 @page_rule("RF206", "reference-without-title", FAMILY)
@@ -84,12 +88,12 @@ def reference_without_title(doc: Document, ctx: Context) -> Iterator[Violation]:
             continue
         owner, label = found
         if not _has_title(owner, label.element_line):
-            line, column, exact = _position(ref)
+            line, column = _position(ref)
             yield Violation(
                 doc.relpath,
                 line,
                 column,
-                f"Failed to create a cross reference. A title or caption not found: '{ref.target}'{exact}",
+                f"Failed to create a cross reference. A title or caption not found: '{ref.target}'",
             )
 
 
@@ -105,15 +109,13 @@ def _has_title(doc: Document, element_line: int) -> bool:
 def unknown_document(doc: Document, ctx: Context) -> Iterator[Violation]:
     """A ``{doc}``/``:doc:`` reference names a document that does not exist.
 
-    Fix: correct the path; it is relative to the current page unless it starts with ``/``.
+    Why: Sphinx renders plain text and warns. The target is a document name: a
+    source suffix (``{doc}`page.md```) makes it unknown to Sphinx too.
+
+    Fix: correct the path, without the suffix; it is relative to the current page
+    unless it starts with ``/``.
     """
-    docnames = ctx.project.documents
-    for ref in doc.references:
-        if ref.kind != "doc":
-            continue
-        if join_docname(doc.docname, strip_suffix(ref.target)) not in docnames:
-            line, column, exact = _position(ref)
-            yield Violation(doc.relpath, line, column, f"unknown document: '{ref.target}'{exact}")
+    yield from _findings(doc, ctx, "RF202")
 
 
 @page_rule("RF203", "unresolved-link", FAMILY)
@@ -123,49 +125,52 @@ def unresolved_link(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Why: MyST turns such links into cross-references; a missing target renders as
     a dead link. Heading anchors exist for the levels ``myst_heading_anchors`` covers.
+    A target that may name an object autodoc or an intersphinx inventory provides
+    is undecided, not an error (the summary counts it).
 
     Fix: point at an existing label, heading slug or page.
     """
-    for ref in doc.references:
-        if ref.kind == "any":
-            problem = _any_problem(ref, ctx)
-        elif ref.kind == "link":
-            problem = _link_problem(doc, ref, ctx)
-        else:
-            continue
-        if problem:
-            line, column, exact = _position(ref)
-            yield Violation(doc.relpath, line, column, problem + exact)
+    yield from _findings(doc, ctx, "RF203")
 
 
-def _any_problem(ref: Reference, ctx: Context) -> str | None:
-    if ref.target.lower() in _labels(ctx) or ref.target in ctx.project.documents:
-        return None
-    return f"'any' reference target not found: {ref.target}"
+@page_rule("RF207", "intersphinx-target-not-found", FAMILY)
+def intersphinx_target_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """A reference with an intersphinx prefix (``{ref}`python:tut-intro```) names
+    something the other project's cached inventory does not have.
+
+    Why: Sphinx warns the same way when it fetches the inventory. docs-audit
+    decides offline from the inventories ``docs-audit inventories`` (or ``links``)
+    cached; without a cached inventory the reference is undecided, never an error.
+
+    Fix: correct the target (``python -m sphinx.ext.intersphinx URL/objects.inv``
+    lists an inventory), or the prefix.
+    """
+    yield from _findings(doc, ctx, "RF207")
 
 
-def _link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
-    path, _, anchor = ref.target.partition("#")
-    if not path:
-        if anchor in doc.anchors or anchor.lower() in _labels(ctx):
-            return None
-        return f"'myst' cross-reference target not found: '{anchor}'"
-    docname = join_docname(doc.docname, strip_suffix(path))
-    target = ctx.project.documents.get(docname)
-    if target is None:
-        if not path.endswith((".md", ".rst")) and (
-            path.lower() in _labels(ctx) or _file_exists(ctx, doc, path)
-        ):
-            return None
-        return f"'myst' cross-reference target not found: '{ref.target}'"
-    if anchor and anchor not in target.anchors:
-        return f"local id not found in doc '{docname}': '{anchor}'"
-    return None
+@page_rule("RF210", "term-not-in-glossary", FAMILY)
+def term_not_in_glossary(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """A ``{term}``/``:term:`` names a term no ``glossary`` defines.
+
+    Why: Sphinx renders plain text and warns. Terms match case-insensitively.
+
+    Fix: correct the term, or add it to a glossary.
+    """
+    yield from _findings(doc, ctx, "RF210")
 
 
-def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
-    folder = posixpath.dirname(doc.docname)
-    return (ctx.config.docs_root / folder / path).exists()
+@page_rule("RF211", "envvar-not-described", FAMILY)
+def envvar_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """An ``{envvar}``/``:envvar:`` names an environment variable no ``envvar``
+    directive describes.
+
+    Why: Sphinx (with ``-n``) warns and renders plain text. With intersphinx
+    configured, another project may describe it: then it is decided from the cached
+    inventories, and undecided while none is cached. ``nitpick_ignore`` applies.
+
+    Fix: describe it with ``.. envvar:: NAME``, or correct the name.
+    """
+    yield from _findings(doc, ctx, "RF211")
 
 
 @project_rule("RF204", "not-in-toctree", FAMILY)
@@ -173,6 +178,7 @@ def not_in_toctree(ctx: Context) -> Iterator[Violation]:
     """A page is in no toctree (and is not marked ``:orphan:``).
 
     Why: readers cannot reach it from the navigation; Sphinx builds it but warns.
+    A page another page pulls in with ``include`` is not asked for, as in Sphinx.
 
     Fix: add it to a toctree, or put ``orphan: true`` in its front matter
     (``:orphan:`` at the top of an RST page) if it is reached by links only.
@@ -181,8 +187,8 @@ def not_in_toctree(ctx: Context) -> Iterator[Violation]:
     included = {
         name for doc in ctx.project.documents.values() for name in toctree_children(doc, docnames)
     }
-    root = ctx.table("references")["root-doc"]
-    for name in sorted(docnames - included - {root}):
+    root = ctx.table("references")["root-doc"] or ctx.project.sphinx.root_doc
+    for name in sorted(docnames - included - included_docnames(ctx) - {root}):
         doc = ctx.project.documents[name]
         if not doc.orphan:
             yield Violation(doc.relpath, 1, 1, "document isn't included in any toctree")

@@ -34,6 +34,9 @@ class Kind(Enum):
     MATH = "math"
     #: Bodies whose meaning lives in code (autodoc): not prose the page wrote.
     OPAQUE = "opaque"
+    #: A domain object's description (``py:function``, ``envvar``...): the argument
+    #: names the object, the body is prose.
+    OBJECT = "object"
     #: A name the table does not know.
     UNKNOWN = "unknown"
 
@@ -115,16 +118,59 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
     Kind.RAW: ("raw",),
     Kind.MATH: ("math",),
     Kind.OPAQUE: ("autoclass", "automodule", "autofunction"),
+    # Objects of the default (Python) and standard domains, written without a domain.
+    Kind.OBJECT: (
+        "function",
+        "data",
+        "class",
+        "exception",
+        "method",
+        "classmethod",
+        "staticmethod",
+        "attribute",
+        "property",
+        "decorator",
+        "decoratormethod",
+        "module",
+        "currentmodule",
+        "envvar",
+        "option",
+        "cmdoption",
+        "describe",
+        "object",
+        "confval",
+    ),
 }
 
 _KINDS: dict[str, Kind] = {name: kind for kind, names in _NAMES.items() for name in names}
 
 #: Kinds whose body is read as markup of the page (an unknown name is decided per format).
-BODY_IS_PROSE = frozenset({Kind.PROSE, Kind.FIGURE})
+BODY_IS_PROSE = frozenset({Kind.PROSE, Kind.FIGURE, Kind.OBJECT})
+#: Domains whose directives describe objects (``py:function``, ``c:macro``...).
+OBJECT_DOMAINS = frozenset({"py", "c", "cpp", "js", "rst", "std", "math"})
 
 
 def kind_of(name: str) -> Kind:
-    return _KINDS.get(name.lower(), Kind.UNKNOWN)
+    lowered = name.lower()
+    kind = _KINDS.get(lowered)
+    if kind is not None:
+        return kind
+    domain, _, rest = lowered.partition(":")
+    if rest and domain in OBJECT_DOMAINS:
+        return Kind.OBJECT
+    return Kind.UNKNOWN
+
+
+def object_name(directive: str, argument: str) -> tuple[str, str]:
+    """``(kind, name)`` an object directive defines: ``("envvar", "HOME")``,
+    ``("py:function", "pkg.f")``; the kind carries the domain (``py`` by default)."""
+    lowered = directive.lower().removeprefix("std:")
+    first = argument.split("\n")[0].strip()
+    if lowered in ("envvar", "option", "cmdoption", "describe", "object", "confval"):
+        return lowered, first
+    kind = lowered if ":" in lowered else "py:" + lowered
+    match = re.match(r"[\w.:~*-]+", first)
+    return kind, match.group(0) if match else first
 
 
 def prose_directives() -> frozenset[str]:
@@ -240,8 +286,34 @@ def first_line_of(exc: Exception) -> str:
 
 # ------------------------------------------------------------------ roles
 
-#: Cross-reference roles whose target names a label or a document of the project.
-XREF_ROLES = frozenset({"ref", "doc", "any", "numref", "std:ref", "std:doc"})
+#: Roles of Sphinx's standard domain that cross-reference (``std:`` may be written).
+STD_REFERENCE_ROLES = frozenset(
+    {"ref", "doc", "any", "numref", "term", "envvar", "option", "keyword", "token"}
+)
+#: Roles of the default (Python) domain, written without ``py:``.
+PYTHON_ROLES = frozenset(
+    {"class", "func", "meth", "attr", "exc", "data", "obj", "mod", "const", "type"}
+)
+#: Domains whose roles are object references (``py:class``, ``c:func``, ``js:meth``...).
+DOMAINS = frozenset({"py", "c", "cpp", "js", "rst", "math", "std"})
+#: Roles whose target is a file to download (kept with images, not as references).
+DOWNLOAD_ROLES = frozenset({"download"})
+
+
+def reference_kind(role: str) -> str | None:
+    """The :attr:`Reference.kind <docs_audit.document.Reference.kind>` a role gives, or
+    ``None`` for a role that references nothing (``code``, ``abbr``, ``math``, badges...).
+    """
+    name = role.lower()
+    if name.startswith("std:"):
+        name = name[4:]
+    if name in STD_REFERENCE_ROLES or name in PYTHON_ROLES:
+        return name
+    domain, _, rest = name.partition(":")
+    if rest and (domain in DOMAINS or domain == "external" or domain.startswith("external+")):
+        return name
+    return None
+
 
 _TITLE_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 
@@ -252,3 +324,29 @@ def title_and_target(text: str) -> tuple[str | None, str]:
     if match is None:
         return None, text.strip()
     return match.group("title"), match.group("target").strip()
+
+
+# ------------------------------------------------------------------ glossaries
+
+
+def glossary_terms(lines: list[str]) -> list[tuple[str, int, int]]:
+    """``(term, index, column)`` of each term of a ``glossary`` body, as Sphinx reads it.
+
+    A term is an unindented line; lines right after it without a blank between are more
+    terms of the same entry; indented lines are the definition. ``term : key`` gives
+    an index key after `` : ``. ``index`` is 0-based in ``lines``, ``column`` 1-based.
+    """
+    terms: list[tuple[str, int, int]] = []
+    base: int | None = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip())
+        base = indent if base is None else base
+        if indent > base or stripped.startswith(".."):
+            continue
+        term = stripped.split(" : ")[0].strip()
+        if term:
+            terms.append((term, index, indent + 1))
+    return terms

@@ -9,6 +9,7 @@ table in :mod:`.directives`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -26,25 +28,34 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 
 from ..document import (
     CodeBlock,
+    DescribedObject,
     Document,
+    FileReference,
     Heading,
     Label,
     Link,
     Problem,
     Reference,
+    Term,
     TocEntry,
     Toctree,
 )
 from .directives import (
+    BODY_IS_PROSE,
+    DOWNLOAD_ROLES,
     OPTION_SPECS,
-    XREF_ROLES,
     DirectiveBody,
     Kind,
     first_line_of,
+    glossary_terms,
     kind_of,
+    object_name,
+    reference_kind,
     split_options,
     title_and_target,
 )
+from .extensions import declared_references, role_kind
+from .settings import DEFAULT_SETTINGS, ParseSettings
 from .slugs import github_slug, unique_slug
 from .suppress import suppression_at
 from .urls import (
@@ -62,13 +73,18 @@ from .urls import (
 _NO_URL_OPTIONS = frozenset({Kind.CODE, Kind.LITERAL, Kind.LITERALINCLUDE, Kind.MATH, Kind.RAW})
 #: Kinds whose body is Markdown of the page. MyST reads an unknown directive's body
 #: too: extension directives (tabs, cards, grids) mostly hold prose.
-_WALKED = frozenset({Kind.PROSE, Kind.FIGURE, Kind.UNKNOWN})
+_WALKED = BODY_IS_PROSE | {Kind.UNKNOWN}
 
 
-@lru_cache(maxsize=1)
-def markdown_parser() -> MarkdownIt:
-    """The one markdown-it configuration every MyST reader shares."""
-    return (
+@lru_cache(maxsize=8)
+def markdown_parser(extensions: frozenset[str] = frozenset()) -> MarkdownIt:
+    """The one markdown-it configuration every MyST reader shares.
+
+    ``colon_fence``, ``deflist`` and ``dollarmath`` are always read (leniently: a page
+    that uses them without enabling them is no worse off); the attribute syntaxes,
+    which add targets and turn links external, only when ``conf.py`` enables them.
+    """
+    md = (
         MarkdownIt("commonmark")
         .use(front_matter_plugin)
         .use(myst_role_plugin)
@@ -78,6 +94,11 @@ def markdown_parser() -> MarkdownIt:
         .use(dollarmath_plugin)
         .enable("table")
     )
+    if "attrs_block" in extensions:
+        md.use(attrs_block_plugin)
+    if "attrs_inline" in extensions:
+        md.use(attrs_plugin, spans=True)
+    return md
 
 
 @dataclass(frozen=True)
@@ -97,19 +118,27 @@ class _State:
     doc: Document
     lines: list[str]
     source: Source
+    settings: ParseSettings
+    #: Slugs of every heading (``Heading.slug``), and of those that get an anchor.
     slugs: set[str] = field(default_factory=set)
+    anchored: set[str] = field(default_factory=set)
     pending_labels: list[Label] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
 
 
-def parse_myst(relpath: str, docname: str, text: str) -> Document:
+def parse_myst(
+    relpath: str, docname: str, text: str, settings: ParseSettings = DEFAULT_SETTINGS
+) -> Document:
     doc = Document(relpath=relpath, docname=docname, format="md", text=text)
     lines = text.splitlines()
-    state = _State(doc, lines, Source(tuple(lines)))
+    state = _State(doc, lines, Source(tuple(lines)), settings)
     _walk_source(state, text, offset=0, column_offset=0)
     doc.links = page_links(state.links)
     _flush_labels(state, len(state.lines) + 1)
-    doc.anchors.update(state.slugs)
+    doc.labels.sort(key=lambda label: (label.line, label.column))
+    doc.references.sort(key=lambda ref: (ref.line, ref.column))
+    # Heading slugs are link targets only as far as myst_heading_anchors reaches.
+    doc.anchors.update(state.anchored)
     doc.anchors.update(label.name for label in doc.labels)
     if doc.headings:
         doc.title = doc.headings[0].text
@@ -120,7 +149,7 @@ def parse_myst(relpath: str, docname: str, text: str) -> Document:
 def _walk_source(state: _State, source: str, offset: int, column_offset: int) -> None:
     """Parse ``source`` (page lines ``offset + 1``...) once and walk its tokens."""
     env: dict[str, Any] = {}
-    tokens = markdown_parser().parse(source, env)
+    tokens = markdown_parser(state.settings.myst_extensions).parse(source, env)
     _walk_tokens(state, tokens, offset, column_offset)
     state.links.extend(definition_urls(env, state.source, offset))
 
@@ -130,6 +159,8 @@ def _walk_tokens(state: _State, tokens: Sequence[Token], offset: int, column_off
         line = token.map[0] + 1 + offset if token.map else 0
         if token.map and token.nesting >= 0 and token.type != "myst_target":
             _flush_labels(state, line)
+        if token.attrs.get("id") and token.nesting >= 0:
+            _on_attribute_id(state, str(token.attrs["id"]), line)
         handler = _HANDLERS.get(token.type)
         if handler is not None:
             handler(state, _At(token, tokens, index, line, offset, column_offset))
@@ -138,9 +169,24 @@ def _walk_tokens(state: _State, tokens: Sequence[Token], offset: int, column_off
 def _flush_labels(state: _State, element_line: int) -> None:
     for label in state.pending_labels:
         state.doc.labels.append(
-            Label(label.name, label.line, label.column, element_line=element_line)
+            Label(label.name, label.line, label.column, element_line, label.kind)
         )
     state.pending_labels.clear()
+
+
+def _on_attribute_id(state: _State, name: str, line: int) -> None:
+    """``{#id}`` of a block (on a line before it) or of an inline element (after it)."""
+    needle = "#" + name
+    for number in range(line, max(0, line - 3), -1):
+        text = state.source.line(number)
+        found = text.find(needle)
+        if found >= 0:
+            # The label stands where its attribute block opens.
+            brace = text.rfind("{", 0, found)
+            column = (brace if brace >= 0 else found) + 1
+            state.doc.labels.append(Label(name, number, column, line, "id"))
+            return
+    state.doc.labels.append(Label(name, line, 1, line, "id"))
 
 
 def _on_front_matter(state: _State, at: _At) -> None:
@@ -171,11 +217,16 @@ def _on_heading(state: _State, at: _At) -> None:
     children = inline.children or []
     text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
     shown = "".join(c.content for c in children if c.content and c.type != "html_inline")
+    level = int(token.tag[1:])
     slug = github_slug(text)
-    if slug:
+    if slug and level <= state.settings.heading_anchors:
+        # MyST counts repeats among the anchored headings only.
+        slug = unique_slug(slug, state.anchored)
+        state.anchored.add(slug)
+        state.slugs.add(slug)
+    elif slug:
         slug = unique_slug(slug, state.slugs)
         state.slugs.add(slug)
-    level = int(token.tag[1:])
     state.doc.headings.append(Heading(level, shown.strip(), slug, line, 1 + at.column_offset))
 
 
@@ -192,15 +243,24 @@ def _on_inline(state: _State, at: _At) -> None:
             _on_role(state, child, cursor, line)
         elif child.type == "link_open":
             _on_link(state, child, cursor, line)
+        elif child.type == "image":
+            _on_image(state, child, cursor)
+        elif child.type == "html_inline":
+            _html_images(state, child.content, cursor.line)
+        elif child.type in _INLINE_WITH_ID and child.attrs.get("id"):
+            _on_attribute_id(state, str(child.attrs["id"]), cursor.line)
 
 
 def _on_role(state: _State, child: Token, cursor: _Cursor, block_line: int) -> None:
     name = str(child.meta.get("name", ""))
     at_line, column = cursor.find("{" + name + "}")
-    if name not in XREF_ROLES:
-        return
-    kind = name.split(":")[-1]
     title, target = title_and_target(child.content.strip())
+    if name.lower() in DOWNLOAD_ROLES:
+        state.doc.files.append(FileReference("download", target, at_line, column))
+        return
+    kind = reference_kind(name) or role_kind(name)
+    if kind is None:
+        return
     state.doc.references.append(
         Reference(kind, target, at_line, column, title is not None, block_line=block_line)
     )
@@ -208,12 +268,28 @@ def _on_role(state: _State, child: Token, cursor: _Cursor, block_line: int) -> N
 
 def _on_link(state: _State, child: Token, cursor: _Cursor, block_line: int) -> None:
     href = str(child.attrs.get("href", ""))
-    at_line, column = cursor.find("[")
-    if not href or has_scheme(href):
-        return
+    at_line, column = cursor.find("[") if child.markup != "autolink" else cursor.find("<")
+    external = "external" in str(child.attrs.get("class", "")).split()
+    if not href or external:
+        return  # attrs_inline's {.external}: a plain URL, whatever it looks like
+    kind, target = "link", href
+    for scheme, named in (("project:", "link"), ("inv:", "inv")):
+        if href.startswith(scheme):
+            kind, target = named, href[len(scheme) :]
+            break
+    else:
+        if has_scheme(href):
+            return
     state.doc.references.append(
-        Reference("link", href, at_line, column, True, block_line=block_line)
+        Reference(kind, target, at_line, column, True, block_line=block_line)
     )
+
+
+def _on_image(state: _State, child: Token, cursor: _Cursor) -> None:
+    src = str(child.attrs.get("src", ""))
+    at_line, column = cursor.find("![")
+    if src and not has_scheme(src):
+        state.doc.files.append(FileReference("image", src, at_line, column))
 
 
 def _on_html(state: _State, at: _At) -> None:
@@ -221,6 +297,21 @@ def _on_html(state: _State, at: _At) -> None:
     suppression = suppression_at(token.content, line, state.lines)
     if suppression is not None:
         state.doc.suppressions.append(suppression)
+    if token.type == "html_block":
+        _html_images(state, token.content, line)
+
+
+def _html_images(state: _State, html: str, line: int) -> None:
+    """``<img src>`` is an image Sphinx copies when ``html_image`` is enabled."""
+    if "html_image" not in state.settings.myst_extensions or "<img" not in html:
+        return
+    for match in _IMG_SRC.finditer(html):
+        src = match.group("src")
+        if has_scheme(src) or not src:
+            continue
+        at = line + html.count("\n", 0, match.start("src"))
+        column = state.source.column_of(at, src)
+        state.doc.files.append(FileReference("image", src, at, column))
 
 
 def _on_comment(state: _State, at: _At) -> None:
@@ -287,8 +378,7 @@ def _on_directive(
             for entry in toctree.entries
             if is_external(entry.target)
         )
-    if kind in (Kind.IMAGE, Kind.FIGURE) and is_external(argument):
-        state.links.append(located(argument, line, state.source, "image"))
+    _directive_targets(state, name, kind, argument, parts, line)
     if kind not in _NO_URL_OPTIONS:
         state.links.extend(option_urls(parts.options, parts.option_lines, state.source))
     if not parts.body.strip():
@@ -299,14 +389,111 @@ def _on_directive(
         _read_rst(state, parts)
 
 
+def _directive_targets(
+    state: _State, name: str, kind: Kind, argument: str, parts: DirectiveBody, line: int
+) -> None:
+    """What a directive's argument and options name: labels, files, references, terms."""
+    source, doc = state.source, state.doc
+    label = parts.options.get("name", "").strip()
+    if label:
+        where = parts.option_lines.get("name", line)
+        doc.labels.append(Label(label, where, source.column_of(where, label), line, "name"))
+    if name == "figure-md" and argument:
+        doc.labels.append(Label(argument, line, source.column_of(line, argument), line, "figure"))
+    if kind in (Kind.IMAGE, Kind.FIGURE, Kind.INCLUDE, Kind.LITERALINCLUDE) and argument:
+        if is_external(argument):
+            state.links.append(located(argument, line, source, "image"))
+        elif not has_scheme(argument):
+            options = tuple(parts.options.items()) if kind is Kind.INCLUDE else ()
+            column = source.column_of(line, argument)
+            doc.files.append(FileReference(kind.value, argument, line, column, options))
+    for ref_kind, target, place in declared_references(name, argument, parts.options):
+        at = parts.option_lines.get(place, line)
+        doc.references.append(
+            Reference(ref_kind, target, at, source.column_of(at, target), False, block_line=at)
+        )
+    if kind is Kind.OBJECT and argument:
+        object_kind, described = object_name(name, argument)
+        column = source.column_of(line, described)
+        doc.objects.append(DescribedObject(object_kind, described, line, column))
+    if name == "glossary":
+        body = parts.body.split("\n")
+        for term, index, term_column in glossary_terms(body):
+            doc.terms.append(Term(term, parts.body_line + index, term_column))
+
+
 def _read_rst(state: _State, parts: DirectiveBody) -> None:
-    """An ``eval-rst`` body: parsed once as RST, its facts moved to their page lines."""
+    """An ``eval-rst`` body: parsed once as RST, its facts moved to their page places."""
     from .rst import parse_rst
 
-    fragment = parse_rst(state.doc.relpath, state.doc.docname, parts.body)
+    doc = state.doc
+    fragment = parse_rst(doc.relpath, doc.docname, parts.body, state.settings)
     offset = parts.body_line - 1
+    body_lines = parts.body.split("\n")
+
+    def shift(line: int) -> int:
+        # markdown-it strips a nested fence's indentation from its content.
+        inner = body_lines[line - 1] if 0 < line <= len(body_lines) else ""
+        outer = state.source.line(line + offset)
+        return (len(outer) - len(outer.lstrip())) - (len(inner) - len(inner.lstrip()))
+
     state.links.extend(
-        located(link.url, link.line + offset, state.source, link.kind) for link in fragment.links
+        Link(link.url, link.line + offset, link.column + shift(link.line), link.kind)
+        for link in fragment.links
+    )
+    doc.labels.extend(
+        Label(
+            label.name,
+            label.line + offset,
+            label.column + shift(label.line),
+            label.element_line + offset,
+            label.kind,
+        )
+        for label in fragment.labels
+    )
+    doc.references.extend(
+        Reference(
+            ref.kind,
+            ref.target,
+            ref.line + offset,
+            ref.column + shift(ref.line),
+            ref.explicit_title,
+            ref.block_line + offset,
+        )
+        for ref in fragment.references
+    )
+    doc.terms.extend(
+        Term(term.name, term.line + offset, term.column + shift(term.line))
+        for term in fragment.terms
+    )
+    doc.objects.extend(
+        DescribedObject(o.kind, o.name, o.line + offset, o.column + shift(o.line))
+        for o in fragment.objects
+    )
+    doc.files.extend(
+        FileReference(f.kind, f.target, f.line + offset, f.column + shift(f.line), f.options)
+        for f in fragment.files
+    )
+    doc.code_blocks.extend(
+        CodeBlock(
+            block.language,
+            block.body,
+            block.line + offset,
+            block.body_line + offset,
+            block.column + shift(block.line),
+            block.directive,
+            block.options,
+        )
+        for block in fragment.code_blocks
+    )
+    doc.toctrees.extend(
+        Toctree(
+            tree.line + offset,
+            tuple(TocEntry(e.target, e.line + offset, e.column, e.title) for e in tree.entries),
+            tree.glob,
+            tree.hidden,
+        )
+        for tree in fragment.toctrees
     )
 
 
@@ -356,6 +543,10 @@ class _Cursor:
                 return line, found + 1
         return self.line, self.column + 1
 
+
+_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']*)[\"']", re.IGNORECASE)
+#: Inline tokens that carry an ``{#id}`` of attrs_inline.
+_INLINE_WITH_ID = frozenset({"span_open", "link_open", "image", "code_inline"})
 
 _HANDLERS: dict[str, Callable[[_State, _At], None]] = {
     "front_matter": _on_front_matter,

@@ -36,7 +36,23 @@ def summary(report: Report) -> str:
     return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}{skipped}."
 
 
+def undecided(report: Report) -> str | None:
+    """References that cannot be decided offline (autodoc objects, uncached inventories)."""
+    counts = report.stats.get("check", {})
+    objects, inventories = counts.get("undecided-object", 0), counts.get("undecided-intersphinx", 0)
+    if not objects and not inventories:
+        return None
+    return (
+        f"Undecided (not errors): {objects} reference{'s' if objects != 1 else ''} to objects "
+        f"autodoc or an inventory provides, {inventories} into intersphinx inventories not "
+        "cached (docs-audit inventories fetches them)."
+    )
+
+
 def render(report: Report, color: bool = False) -> str:
     lines = [line(f, color) for f in report.findings]
+    note = undecided(report)
+    if note:
+        lines.append(note)
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,78 @@
+"""Test helpers: a tiny ``objects.inv`` built here, served from a loopback server."""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+def make_inventory(objects: list[tuple[str, str]], project: str = "demo") -> bytes:
+    """A version 2 inventory holding ``(name, "domain:role")`` objects."""
+    header = (
+        "# Sphinx inventory version 2\n"
+        f"# Project: {project}\n"
+        "# Version: 1.0\n"
+        "# The remainder of this file is compressed using zlib.\n"
+    ).encode()
+    body = "".join(f"{name} {kind} 1 {name.replace('.', '-')}.html#$ -\n" for name, kind in objects)
+    return header + zlib.compress(body.encode())
+
+
+class Served:
+    """What the server answers and how often it was asked."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = dict(files)
+        self.requests: list[str] = []
+        self.base = ""
+
+
+@contextmanager
+def serve(files: Mapping[str, bytes]) -> Iterator[Served]:
+    """Serve ``files`` (path -> bytes) on 127.0.0.1; anything else is a 404."""
+    served = Served(files)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.requests.append(self.path)
+            data = served.files.get(self.path)
+            if data is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    served.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def write_project(root: Path, conf: str, pages: Mapping[str, str], table: str = "") -> Path:
+    """A project: ``pyproject.toml`` with ``[tool.docs-audit]``, ``docs/conf.py``, pages."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "conf.py").write_text(conf, encoding="utf-8")
+    for name, text in pages.items():
+        page = root / "docs" / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(text, encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n' + table, encoding="utf-8"
+    )
+    return root

@@ -1,0 +1,268 @@
+"""What a reference can be decided against, shared by the reference checks and the summary.
+
+Sphinx resolves some references from facts the sources do not hold: objects autodoc
+imports from the package, and other projects' inventories (intersphinx). Such a
+reference is *undecided*: never an error, counted in the summary. A reference with an
+intersphinx prefix is decided offline when ``docs-audit inventories`` (or ``links``)
+has cached that inventory.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..context import Context
+from ..document import Document, Reference
+from ..intersphinx import Objects, Resolver
+from ..toc import join_docname, strip_suffix
+from .included import by_page, included_content
+from .labels import label_index
+
+#: Extensions that document objects Sphinx learns about by importing code.
+OBJECT_EXTENSIONS = (
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "autoapi.extension",
+    "sphinx_automodapi.automodapi",
+    "sphinxcontrib.autohttp",
+    "sphinx_click",
+    "sphinxarg.ext",
+)
+#: Roles of the standard domain that docs-audit decides from the sources.
+STD_ROLES = frozenset(
+    {"ref", "doc", "numref", "any", "link", "inv", "term", "keyword", "envvar", "option"}
+)
+_OBJECT_NAME = re.compile(r"^[~.]?[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:\(\))?$")
+
+
+@dataclass
+class Resolution:
+    """Facts computed once per run."""
+
+    intersphinx: Resolver
+    #: Whether names Sphinx resolves to objects (autodoc, intersphinx) may exist unseen.
+    objects_possible: bool
+
+
+def resolution(ctx: Context) -> Resolution:
+    return ctx.computed(_resolution)
+
+
+def _resolution(ctx: Context) -> Resolution:
+    conf = ctx.project.sphinx
+    possible = bool(conf.intersphinx) or any(
+        ext.startswith(OBJECT_EXTENSIONS) for ext in conf.extensions
+    )
+    return Resolution(Resolver(ctx.config, conf), possible)
+
+
+def role_of(ref: Reference) -> str:
+    """The role as Sphinx names it: ``ref``, ``doc``, ``py:class``..."""
+    return ref.kind
+
+
+def is_domain_role(ref: Reference) -> bool:
+    """A Python (or other domain's) object reference: never decidable from the sources."""
+    kind = ref.kind
+    domain, _, name = kind.rpartition(":")
+    if domain in ("", "std"):
+        return name not in STD_ROLES
+    return True
+
+
+def could_be_object(ctx: Context, target: str) -> bool:
+    """Whether an unresolved ``any``/Markdown-link target may be an object Sphinx knows
+    from autodoc or an inventory (then it is undecided, not an error)."""
+    if not resolution(ctx).objects_possible:
+        return False
+    return bool(_OBJECT_NAME.match(target.strip()))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one reference resolves: ``ok``, ``error`` (with the rule code and Sphinx's
+    message), or ``undecided`` (with the reason counted in the summary)."""
+
+    state: str
+    code: str = ""
+    message: str = ""
+
+
+OK = Outcome("ok")
+
+
+def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
+    """Resolve ``ref`` as Sphinx would, from the tree, conf.py and cached inventories."""
+    facts = resolution(ctx)
+    role = role_of(ref)
+    if role == "inv":
+        return _inventory_link(ctx, ref.target)
+    verdict = facts.intersphinx.resolve(role, ref.target)
+    if verdict is not None:
+        if verdict.state == "found":
+            return OK
+        if verdict.state == "undecided":
+            return Outcome("undecided", message="intersphinx")
+        if is_domain_role(ref) and ctx.project.sphinx.ignores_nitpick(
+            _domain_type(role), ref.target
+        ):
+            return OK
+        return Outcome(
+            "error",
+            "RF207",
+            f"{role} reference target not found in the '{verdict.prefix}' inventory: {ref.target}",
+        )
+    if is_domain_role(ref):
+        if ctx.project.sphinx.ignores_nitpick(_domain_type(role), ref.target):
+            return OK
+        return Outcome("undecided", message="object")
+    if role in ("ref", "numref"):
+        if ref.target.lower() in label_names(ctx) or facts.intersphinx.anywhere(role, ref.target):
+            return OK
+        return Outcome("error", "RF201", f"undefined label: '{ref.target}'")
+    if role == "doc":
+        # Exactly as Sphinx: the target is a docname; a source suffix makes it unknown.
+        if join_docname(doc.docname, ref.target) in ctx.project.documents:
+            return OK
+        return Outcome("error", "RF202", f"unknown document: '{ref.target}'")
+    if role == "any":
+        if ref.target.lower() in label_names(ctx) or ref.target in ctx.project.documents:
+            return OK
+        return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
+    if role == "term":
+        if ref.target.lower() in term_names(ctx) or facts.intersphinx.anywhere(role, ref.target):
+            return OK
+        return Outcome("error", "RF210", f"term not in glossary: {ref.target!r}")
+    if role == "envvar":
+        return _envvar(ctx, ref.target)
+    if role == "link":
+        problem = link_problem(doc, ref, ctx)
+        if problem is None:
+            return OK
+        path = ref.target.partition("#")[0]
+        return _unresolved(ctx, role, path or ref.target, problem)
+    return OK
+
+
+def _unresolved(ctx: Context, role: str, target: str, message: str) -> Outcome:
+    facts = resolution(ctx)
+    if facts.intersphinx.anywhere("any", target):
+        return OK
+    if could_be_object(ctx, target) and not target.endswith((".md", ".rst")):
+        return Outcome("undecided", message="object")
+    return Outcome("error", "RF203", message)
+
+
+def term_names(ctx: Context) -> set[str]:
+    """Every glossary term of the tree, lowercased (Sphinx matches terms so)."""
+    return ctx.computed(_term_names)
+
+
+def _term_names(ctx: Context) -> set[str]:
+    return {t.name.lower() for d in _with_included(ctx) for t in d.terms}
+
+
+def _envvar(ctx: Context, target: str) -> Outcome:
+    # Only -n (nitpicky) makes Sphinx warn here, so nitpick_ignore applies.
+    described = {o.name for d in _with_included(ctx) for o in d.objects if o.kind == "envvar"}
+    resolver = resolution(ctx).intersphinx
+    if target in described or ctx.project.sphinx.ignores_nitpick("std:envvar", target):
+        return OK
+    if resolver.anywhere("envvar", target):
+        return OK
+    if resolver.prefixes and not resolver.all_cached():
+        return Outcome("undecided", message="intersphinx")
+    return Outcome("error", "RF211", f"'envvar' reference target not found: {target}")
+
+
+def _inventory_link(ctx: Context, target: str) -> Outcome:
+    """MyST's ``inv:key:domain:type#name`` (``*`` for any inventory, parts optional)."""
+    spec, _, name = target.partition("#")
+    key, _, kind = spec.partition(":")
+    resolver = resolution(ctx).intersphinx
+    keys = list(resolver.prefixes) if key in ("", "*") else [key]
+    if not name or any(k not in resolver.prefixes for k in keys):
+        return Outcome("error", "RF207", f"unknown intersphinx inventory in 'inv:{target}'")
+    loaded = [resolver.objects(k) for k in keys]
+    if any(found_types(objects, kind, name) for objects in loaded if objects is not None):
+        return OK
+    if any(objects is None for objects in loaded):
+        return Outcome("undecided", message="intersphinx")
+    return Outcome("error", "RF207", f"inventory link target not found: 'inv:{target}'")
+
+
+def found_types(objects: Objects, kind: str, name: str) -> bool:
+    if not kind or kind == "*":
+        return objects.has(None, name)
+    domain, _, objtype = kind.partition(":")
+    if not objtype or objtype == "*":
+        return objects.domain_has(domain, name)
+    return objects.has([kind], name)
+
+
+def label_names(ctx: Context) -> set[str]:
+    return ctx.computed(_label_names)
+
+
+def _label_names(ctx: Context) -> set[str]:
+    builtin = {n.lower() for n in ctx.table("references")["builtin-labels"]}
+    included = {
+        label.name.lower() for item in included_content(ctx) for label in item.document.labels
+    }
+    return set(label_index(ctx)) | builtin | included
+
+
+def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
+    """Why a Markdown link inside the project leads nowhere (``None`` when it resolves)."""
+    path, _, anchor = ref.target.partition("#")
+    if not path:
+        if anchor in doc.anchors or anchor.lower() in label_names(ctx):
+            return None
+        return f"'myst' cross-reference target not found: '{anchor}'"
+    docname = join_docname(doc.docname, strip_suffix(path))
+    target = ctx.project.documents.get(docname)
+    if target is None:
+        if not path.endswith((".md", ".rst")) and (
+            path.lower() in label_names(ctx) or _file_exists(ctx, doc, path)
+        ):
+            return None
+        return f"'myst' cross-reference target not found: '{ref.target}'"
+    if anchor and anchor not in target.anchors:
+        return f"local id not found in doc '{docname}': '{anchor}'"
+    return None
+
+
+def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
+    folder = posixpath.dirname(doc.docname)
+    return (ctx.config.docs_root / folder / path).exists()
+
+
+def _with_included(ctx: Context) -> list[Document]:
+    return [*ctx.project.documents.values(), *(i.document for i in included_content(ctx))]
+
+
+def references_of(doc: Document, ctx: Context) -> list[tuple[Document, Reference]]:
+    """The page's references and those of the content it includes: ``(where, ref)``,
+    ``where`` being the page or the included file the reference is written in."""
+    found = [(doc, ref) for ref in doc.references]
+    for included in by_page(ctx, doc):
+        found.extend((included, ref) for ref in included.references)
+    return found
+
+
+def verdict_counts(ctx: Context) -> dict[str, int]:
+    """How many references are undecided, by reason, over the whole tree (for the summary)."""
+    counts: Counter[str] = Counter()
+    for doc in ctx.project.documents.values():
+        for _, ref in references_of(doc, ctx):
+            outcome = classify(doc, ref, ctx)
+            if outcome.state == "undecided":
+                counts[f"undecided-{outcome.message}"] += 1
+    return dict(counts)
+
+
+def _domain_type(kind: str) -> str:
+    return kind if ":" in kind else f"py:{kind}"

@@ -1,0 +1,1 @@
+"""Subcommands that live outside ``cli.py``, each imported only when it is asked for."""
