@@ -175,7 +175,9 @@ def project(root: Path, urls: list[str], table: str = "") -> Path:
     """A docs project linking each of ``urls`` on its own line, with ``[links]`` = ``table``."""
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    (docs / "conf.py").write_text('project = "hostile"\n', encoding="utf-8")
+    (docs / "conf.py").write_text(
+        'project = "hostile"\nextensions = ["myst_parser"]\n', encoding="utf-8"
+    )
     lines = ["# Links", ""] + [f"See <{url}> here.\n" for url in urls]
     (docs / "index.md").write_text("\n".join(lines), encoding="utf-8")
     settings = {"timeout": "2", "retry-backoff": "0.05", "cache-file": '"cache.sqlite"'}

@@ -127,8 +127,7 @@ def test_sphinx_design_buttons_and_cards_are_references(tmp_path: Path) -> None:
     )
     root = write_project(
         tmp_path,
-        "extensions = ['myst_parser', 'sphinx_design']\n"
-        "myst_enable_extensions = ['colon_fence']\n",
+        "extensions = ['myst_parser', 'sphinx_design']\nmyst_enable_extensions = ['colon_fence']\n",
         {"index.md": page},
     )
     found = [(code, line) for code, line, _, _ in _codes(root)]
