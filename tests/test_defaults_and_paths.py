@@ -156,6 +156,19 @@ def test_misconfigured_root_or_selection_exits_two(
     assert len(err.splitlines()) == 1 and message in err
 
 
+def test_markdown_pages_without_myst_are_not_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """conf.py without myst_parser: Sphinx reads .rst only, and the error says so."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text('project = "x"\n', encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.docs-audit]\ndocs-root = "docs"\n')
+    status, out, err = _run(tmp_path / "pyproject.toml", capsys, "check")
+    assert status == 2 and out == ""
+    assert "no pages (.rst) below the docs root" in err
+
+
 def test_this_repository_still_runs_every_rule() -> None:
     """Its own audit stays as strict as before the defaults: every rule is selected."""
     from docs_audit.config import load_config

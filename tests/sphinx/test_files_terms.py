@@ -179,3 +179,25 @@ def test_included_content_is_kept_in_the_page_cache(tmp_path: Path) -> None:
     third = load_project(load_config(cwd=root))
     assert third.cache_stale
     assert [label.name for label in third.included["index"][0].labels] == ["renamed"]
+
+
+def test_suppress_warnings_silences_what_sphinx_silences(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = write_project(
+        tmp_path,
+        "suppress_warnings = ['ref.ref', 'image']\n",
+        {
+            "index.rst": "Home\n====\n\n:ref:`nowhere` and :doc:`nothing`.\n\n"
+            ".. image:: absent.png\n"
+        },
+    )
+    assert [code for _, code, _, _ in _findings(root)] == ["RF202"]
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-n", "-q", "--no-color", "-b", "html",
+         str(root / "docs"), str(tmp_path / "html")],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "unknown document: 'nothing'" in warnings[0]

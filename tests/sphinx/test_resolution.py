@@ -132,3 +132,22 @@ def test_sphinx_design_buttons_and_cards_are_references(tmp_path: Path) -> None:
     )
     found = [(code, line) for code, line, _, _ in _codes(root)]
     assert found == [("RF203", 10), ("RF202", 15)]
+
+
+def test_myst_inv_links_resolve_from_the_cached_inventory(tmp_path: Path) -> None:
+    page = {
+        "index.md": "# Home\n\n[intro](inv:python#tut-intro) and\n"
+        "[nope](inv:python:std:label#nope) and [any](<inv:*:std:doc#tutorial/index>).\n"
+    }
+    inventory = make_inventory([("tut-intro", "std:label"), ("tutorial/index", "std:doc")])
+    with serve({"/py/objects.inv": inventory}) as web:
+        conf = (
+            "extensions = ['myst_parser', 'sphinx.ext.intersphinx']\n"
+            "myst_enable_extensions = ['inv_link']\n"
+            f"intersphinx_mapping = {{'python': ('{web.base}/py', None)}}\n"
+        )
+        root = write_project(tmp_path, conf, page, LINKS)
+        assert _codes(root) == []  # nothing cached yet: undecided
+        config = load_config(cwd=root)
+        fetch_inventories(config, load_sphinx_conf(config))
+    assert [c[:3] for c in _codes(root)] == [("RF207", 4, 1)]

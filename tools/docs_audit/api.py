@@ -87,7 +87,7 @@ def audit(
     if checked == 0:
         if paths and skip_outside and set(pages.skipped) == {"outside the docs root"}:
             return Audit(report, stages, pages)  # pre-commit passed only files we do not own
-        raise UsageError(_nothing_checked(config, pages))
+        raise UsageError(_nothing_checked(config, project, pages))
     context = RunContext(config, project, pages, selection)
     documents = {d.relpath: d for d in project.documents.values()}
     for engine in engines:
@@ -105,9 +105,10 @@ def audit(
     return Audit(report, stages, pages)
 
 
-def _nothing_checked(config: Config, pages: PageSet) -> str:
+def _nothing_checked(config: Config, project: Project, pages: PageSet) -> str:
     if pages.wanted is None:
-        return f"no pages (.md, .rst) below the docs root {config.docs_root}; nothing checked"
+        suffixes = ", ".join(project.page_suffixes)
+        return f"no pages ({suffixes}) below the docs root {config.docs_root}; nothing checked"
     reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(pages.skipped.items()))
     return f"no page among the given paths ({reasons}); nothing checked"
 

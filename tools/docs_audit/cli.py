@@ -244,7 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return 2
     except UsageError as exc:
-        click.echo(f"docs-audit: error: {exc}", err=True)
+        # Errors name files, whose names can hold anything.
+        from .report.escape import printable
+
+        click.echo(f"docs-audit: error: {printable(str(exc))}", err=True)
         return 2
     except KeyboardInterrupt:
         click.echo("docs-audit: interrupted", err=True)

@@ -15,6 +15,7 @@ import click
 
 from .config import Config, load_config
 from .findings import Report, UsageError
+from .output import write_output
 
 if TYPE_CHECKING:
     from .api import Audit
@@ -118,13 +119,7 @@ def emit(
     color = chosen if chosen is not None else (output is None and sys.stdout.isatty())
     if text is None:
         text = render(report, fmt, color=color and fmt == "text")
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
-    else:
-        click.echo(text, nl=False)
+    write_output(output, text)
     return 1 if report.errors else 0
 
 

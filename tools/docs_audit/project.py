@@ -56,6 +56,11 @@ class Project:
     #: Pages (docs-root relative) left out by an ``exclude`` glob, for the summary.
     excluded: list[str] = field(default_factory=list)
 
+    @property
+    def page_suffixes(self) -> tuple[str, ...]:
+        """The suffixes of the files read as pages: conf.py's, or both when there is none."""
+        return self.sphinx.source_suffix if self.sphinx.path is not None else tuple(SUFFIXES)
+
     def save_cache(self) -> None:
         """Write the cache once, at the end of a run, if anything in it changed."""
         if self.cache_stale and self.cache_entries:

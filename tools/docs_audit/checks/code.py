@@ -17,6 +17,7 @@ from ..context import Context
 from ..document import CodeBlock, Document
 from ..findings import UsageError
 from ..registry import Violation, page_rule
+from ..saferegex import PatternError, RegexTimeout, SafePattern, compile_safe
 
 FAMILY = "code"
 
@@ -205,13 +206,12 @@ def invalid_yaml(doc: Document, ctx: Context) -> Iterator[Violation]:
 
 
 @lru_cache(maxsize=64)
-def _pattern(source: str) -> re.Pattern[str]:
+def _pattern(source: str) -> SafePattern:
+    # User patterns run under the time limit of docs_audit.saferegex.
     try:
-        return re.compile(source)
-    except re.error as exc:
-        raise UsageError(
-            f"'docs-audit.code.placeholders': invalid regular expression {source!r}: {exc}"
-        ) from None
+        return compile_safe(source)
+    except PatternError as exc:
+        raise UsageError(f"'docs-audit.code.placeholders': {exc}") from None
 
 
 @page_rule("CD407", "placeholder", FAMILY, default=False)
@@ -221,13 +221,28 @@ def placeholder(doc: Document, ctx: Context) -> Iterator[Violation]:
     Why: readers paste examples verbatim; a placeholder turns into a confusing
     error far from its cause. Use one consistent, real example name instead.
 
-    The patterns are configurable: ``[tool.docs-audit.code] placeholders``.
+    The patterns are configurable: ``[tool.docs-audit.code] placeholders``. A
+    pattern that runs past the regular-expression time limit (README, "Limits") is
+    reported here once, naming the key and the pattern, and is not applied to the
+    rest of the page.
     """
     patterns = [_pattern(p) for p in ctx.table("code")["placeholders"]]
     for block in doc.code_blocks:
         for offset, line in enumerate(block.body.split("\n")):
-            for pattern in patterns:
-                match = pattern.search(line)
+            for pattern in list(patterns):
+                try:
+                    match = pattern.search(line)
+                except RegexTimeout as exc:
+                    # Reported once, where it happened; the pattern is dropped for this page.
+                    patterns.remove(pattern)
+                    yield Violation(
+                        doc.relpath,
+                        block.body_line + offset,
+                        _source_column(doc, block, offset, 1),
+                        f"'docs-audit.code.placeholders': {exc}; the pattern was not applied "
+                        "to the rest of this page",
+                    )
+                    continue
                 if match:
                     yield Violation(
                         doc.relpath,

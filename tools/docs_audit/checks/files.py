@@ -15,6 +15,7 @@ from ..context import Context
 from ..document import Document, FileReference
 from ..included import include_path
 from ..registry import Violation, page_rule
+from .resolution import sphinx_category, suppressed_by_sphinx
 
 FAMILY = "references"
 
@@ -76,6 +77,8 @@ def file_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
     leading ``/``), or add the file.
     """
     for reference in _missing(ctx, doc, _SHOWN):
+        if suppressed_by_sphinx(ctx, sphinx_category("RF209", kind=reference.kind)):
+            continue
         noun = "download" if reference.kind == "download" else "image"
         message = f"{noun} file not readable: {reference.target}"
         yield Violation(doc.relpath, reference.line, reference.column, message)

@@ -18,7 +18,7 @@ from ..registry import Violation, page_rule, project_rule
 from ..toc import join_docname, resolve_entry, strip_suffix, toctree_children
 from .files import included_docnames
 from .labels import label_index
-from .resolution import classify, references_of
+from .resolution import classify, references_of, sphinx_category, suppressed_by_sphinx
 
 FAMILY = "references"
 
@@ -50,6 +50,8 @@ def _findings(doc: Document, ctx: Context, code: str) -> Iterator[Violation]:
     for where, ref in references_of(doc, ctx):
         outcome = classify(doc, ref, ctx)
         if outcome.state == "error" and outcome.code == code:
+            if suppressed_by_sphinx(ctx, sphinx_category(code, ref.kind)):
+                continue
             line, column = _position(ref)
             yield Violation(where.relpath, line, column, outcome.message)
 
@@ -188,6 +190,8 @@ def not_in_toctree(ctx: Context) -> Iterator[Violation]:
         name for doc in ctx.project.documents.values() for name in toctree_children(doc, docnames)
     }
     root = ctx.table("references")["root-doc"] or ctx.project.sphinx.root_doc
+    if suppressed_by_sphinx(ctx, sphinx_category("RF204")):
+        return
     for name in sorted(docnames - included - included_docnames(ctx) - {root}):
         doc = ctx.project.documents[name]
         if not doc.orphan:

@@ -264,5 +264,37 @@ def verdict_counts(ctx: Context) -> dict[str, int]:
     return dict(counts)
 
 
+#: Sphinx's warning category for each (role, code) docs-audit reports, so that conf.py's
+#: ``suppress_warnings`` silences the same findings Sphinx would not give.
+_CATEGORIES = {
+    "RF201": "ref.ref",
+    "RF202": "ref.doc",
+    "RF207": "ref.ref",
+    "RF210": "ref.term",
+    "RF211": "ref.envvar",
+    "RF204": "toc.not_included",
+    "RF205": "toc.not_readable",
+}
+
+
+def sphinx_category(code: str, role: str = "", kind: str = "") -> str:
+    """The ``type.subtype`` Sphinx files this warning under (``""`` when it has none)."""
+    if code == "RF203":
+        return "myst.xref_missing" if role == "link" else "ref.any"
+    if code == "RF209":
+        return "download.not_readable" if kind == "download" else "image.not_readable"
+    if code == "RF201" and role == "numref":
+        return "ref.numref"
+    return _CATEGORIES.get(code, "")
+
+
+def suppressed_by_sphinx(ctx: Context, category: str) -> bool:
+    """Whether conf.py's ``suppress_warnings`` names the category or its type."""
+    if not category:
+        return False
+    wanted = set(ctx.project.sphinx.suppress_warnings)
+    return category in wanted or category.split(".")[0] in wanted
+
+
 def _domain_type(kind: str) -> str:
     return kind if ":" in kind else f"py:{kind}"

@@ -14,6 +14,7 @@ import httpx
 
 from ..findings import Finding, Report, Severity
 from ..registry import Rule, Violation
+from ..saferegex import RegexTimeout
 from . import rules
 from .cache import LinkCache, verdict_key
 from .config import LinkSettings, settings_from
@@ -223,8 +224,11 @@ def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return UrlResult(url, Verdict.IGNORED, f"{scheme} links are not checked")
-    if any(pattern.search(url) for pattern in settings.ignore):
-        return UrlResult(url, Verdict.IGNORED, "matches an ignore pattern")
+    try:
+        if any(pattern.search(url) for pattern in settings.ignore):
+            return UrlResult(url, Verdict.IGNORED, "matches an ignore pattern")
+    except RegexTimeout as exc:
+        return UrlResult(url, Verdict.SKIPPED, f"'links.ignore': {exc}")
     reason = refusal(url, settings.allow_private)
     if reason is not None:
         return UrlResult(url, Verdict.SKIPPED, reason)

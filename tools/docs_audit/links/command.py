@@ -75,6 +75,7 @@ def links(
         state, "links", [engine], paths, select, ignore, extend_select, skip_outside=skip_outside
     )
     if markdown_report is not None and result.stages:
-        markdown_report.parent.mkdir(parents=True, exist_ok=True)
-        markdown_report.write_text(result.stages[0].markdown or "", encoding="utf-8")
+        from ..output import write_output
+
+        write_output(markdown_report, result.stages[0].markdown or "")
     raise SystemExit(finish(result, fmt, output, state))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Key, checked, keys_of, setting
 from ..findings import UsageError
+from ..saferegex import PatternError, SafePattern, compile_safe
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -158,8 +159,8 @@ def parse_origin(pattern: str) -> tuple[str, str, int | None]:
 _DEFAULT = LinksTable()
 
 
-def _compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
+def _compiled(patterns: list[str]) -> tuple[SafePattern, ...]:
+    return tuple(compile_safe(p) for p in patterns)
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,12 @@ class LinkSettings:
     max_redirects: int = _DEFAULT.max_redirects
     cache_file: Path | None = None
     cache_ttl: int = _DEFAULT.cache_ttl
-    ignore: tuple[re.Pattern[str], ...] = _compiled(_DEFAULT.ignore)
+    ignore: tuple[SafePattern, ...] = _compiled(_DEFAULT.ignore)
     accept_status: frozenset[int] = frozenset(_DEFAULT.accept_status)
-    allowed_redirects: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
+    allowed_redirects: tuple[tuple[SafePattern, SafePattern], ...] = ()
     anchors: bool = _DEFAULT.anchors
-    anchor_ignore: tuple[re.Pattern[str], ...] = _compiled(_DEFAULT.anchor_ignore)
-    anchor_ignore_urls: tuple[re.Pattern[str], ...] = _compiled(_DEFAULT.anchor_ignore_urls)
+    anchor_ignore: tuple[SafePattern, ...] = _compiled(_DEFAULT.anchor_ignore)
+    anchor_ignore_urls: tuple[SafePattern, ...] = _compiled(_DEFAULT.anchor_ignore_urls)
     anchor_max_bytes: int = _DEFAULT.anchor_max_bytes
     headers: tuple[HostHeaders, ...] = ()
     allow_private: bool = _DEFAULT.allow_private
@@ -254,16 +255,15 @@ def _keys() -> tuple[Key, ...]:
     return keys_of(LinksTable, "docs-audit.links")
 
 
-def _compile(pattern: str, key: str, where: str) -> re.Pattern[str]:
+def _compile(pattern: str, key: str, where: str) -> SafePattern:
+    # User patterns run under the time limit of docs_audit.saferegex.
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise UsageError(
-            f"{where}'docs-audit.links.{key}': invalid regular expression {pattern!r}: {exc}"
-        ) from None
+        return compile_safe(pattern)
+    except PatternError as exc:
+        raise UsageError(f"{where}'docs-audit.links.{key}': {exc}") from None
 
 
-def _patterns(patterns: list[str], key: str, where: str) -> tuple[re.Pattern[str], ...]:
+def _patterns(patterns: list[str], key: str, where: str) -> tuple[SafePattern, ...]:
     return tuple(_compile(p, key, where) for p in patterns)
 
 

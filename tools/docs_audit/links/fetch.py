@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ..saferegex import RegexTimeout
 from .anchors import AnchorScanner, is_line_anchor
 from .config import LinkSettings, header_problem, substitute
 from .limits import Limits
@@ -144,7 +145,10 @@ class Fetcher:
             return UrlResult(url, Verdict.CONNECTION, detail, transient_cause=True)
 
     async def _check(self, url: str, fragments: frozenset[str]) -> UrlResult:
-        wanted, unchecked = self._split_fragments(url, fragments)
+        try:
+            wanted, unchecked = self._split_fragments(url, fragments)
+        except RegexTimeout as exc:
+            return UrlResult(url, Verdict.SKIPPED, f"'links.anchor-ignore': {exc}")
         method = "GET" if wanted else "HEAD"
         current, chain, hops, sent = url, [url], list[Hop](), 0
         for _ in range(self.settings.max_redirects + 1):
@@ -273,7 +277,12 @@ class Fetcher:
         )
 
     def _redirect_allowed(self, source: str, target: str) -> bool:
-        return any(s.match(source) and t.match(target) for s, t in self.settings.allowed_redirects)
+        pairs = self.settings.allowed_redirects
+        try:
+            return any(s.match(source) and t.match(target) for s, t in pairs)
+        except RegexTimeout:
+            # A pattern that cannot decide leaves the redirect reported, not hidden.
+            return False
 
     async def _request(self, method: str, url: str, wanted: frozenset[str]) -> tuple[_Answer, int]:
         """One request with its retries; returns the answer and how many were sent.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Severity
+from ..report.escape import markdown_cell, markdown_code
 from .api import LinkReport
 
 #: Rows per table; GitHub caps an issue body at 65536 characters.
@@ -12,7 +13,8 @@ MAX_ROWS = 200
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # URLs, status lines and redirect targets come from servers: shown as text only.
+    return markdown_cell(text)
 
 
 def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
@@ -49,7 +51,7 @@ def _section(report: LinkReport, title: str, severity: Severity, max_rows: int) 
         if finding.severity is not severity:
             continue
         key = (finding.url or "", f"{finding.code} {finding.name}", finding.message)
-        grouped[key].append(f"`{finding.path}:{finding.line}:{finding.column}`")
+        grouped[key].append(markdown_code(f"{finding.path}:{finding.line}:{finding.column}"))
     if not grouped:
         return []
     lines = [f"## {title} ({len(grouped)})", "", "| URL | Problem | Where |", "|---|---|---|"]
@@ -58,5 +60,5 @@ def _section(report: LinkReport, title: str, severity: Severity, max_rows: int) 
             lines.append(f"| … | {len(grouped) - max_rows} more | |")
             break
         shown = url or "—"
-        lines.append(f"| {_cell(shown)} | {rule}: {_cell(message)} | {', '.join(places)} |")
+        lines.append(f"| {_cell(shown)} | {_cell(rule)}: {_cell(message)} | {', '.join(places)} |")
     return [*lines, ""]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from ..findings import Report, Severity
+from .escape import printable
 from .text import summary
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Control characters first (so no raw line break can start a new workflow
+    # command), then GitHub's own escaping of the command syntax.
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

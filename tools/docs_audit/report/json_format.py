@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from ..findings import Report
+from .escape import readable
 
 
 def summary(report: Report) -> dict[str, object]:
@@ -21,10 +22,15 @@ def summary(report: Report) -> dict[str, object]:
     }
 
 
+def _readable(record: dict[str, object]) -> dict[str, object]:
+    # A non-UTF-8 file name would make the document invalid UTF-8 (and the write fail).
+    return {k: readable(v) if isinstance(v, str) else v for k, v in record.items()}
+
+
 def render(report: Report, color: bool = False) -> str:
     document = {
         "version": 1,
-        "findings": [f.as_dict() for f in report.findings],
+        "findings": [_readable(f.as_dict()) for f in report.findings],
         "summary": summary(report),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -7,13 +7,15 @@ their code as the check.
 from __future__ import annotations
 
 from ..findings import Finding, Report
+from .escape import printable
 
 
 def line(finding: Finding) -> str:
     check, message = finding.code, finding.message
     if message.startswith("[") and "] " in message:
         check, _, message = message[1:].partition("] ")
-    return f"{finding.path}:{finding.line}:{finding.column}:{check}:{message}"
+    # One line each, with no control character from a name or a page.
+    return printable(f"{finding.path}:{finding.line}:{finding.column}:{check}:{message}")
 
 
 def render(report: Report, color: bool = False) -> str:

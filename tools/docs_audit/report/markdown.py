@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from ..findings import Report
+from .escape import markdown_cell, markdown_code
 from .text import summary
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -15,7 +12,8 @@ def render(report: Report, color: bool = False) -> str:
     if report.findings:
         lines += ["| Location | Code | Severity | Message |", "|---|---|---|---|"]
         lines += [
-            f"| `{f.path}:{f.line}:{f.column}` | {f.code} {f.name} | {f.severity.value} | {_cell(f.message)} |"
+            f"| {markdown_code(f'{f.path}:{f.line}:{f.column}')} | {markdown_cell(f.code)} "
+            f"{markdown_cell(f.name)} | {f.severity.value} | {markdown_cell(f.message)} |"
             for f in report.findings
         ]
     return "\n".join(lines) + "\n"

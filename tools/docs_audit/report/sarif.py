@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Report, Severity
 from ..registry import RULES
+from .escape import readable
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference for ``path``: its UTF-8 bytes (or, for a name that
+    was not UTF-8, its original bytes) percent-encoded where a URI needs it."""
+    try:
+        data = path.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        data = readable(path).encode("utf-8")
+    return quote(data, safe="/")
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -21,7 +33,7 @@ def render(report: Report, color: bool = False) -> str:
         rules.append(
             {
                 "id": code,
-                "name": name,
+                "name": readable(name),
                 "shortDescription": {"text": rule.summary if rule else name},
                 "fullDescription": {"text": rule.doc if rule and rule.doc else name},
             }
@@ -32,16 +44,16 @@ def render(report: Report, color: bool = False) -> str:
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": readable(f.message)},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
             ],
-            **({"properties": {"url": f.url}} if f.url else {}),
+            **({"properties": {"url": readable(f.url)}} if f.url else {}),
         }
         for f in report.findings
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding, Report, Severity
+from .escape import printable
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -12,10 +13,12 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def line(finding: Finding, color: bool = False) -> str:
-    where = _paint(f"{finding.path}:{finding.line}:{finding.column}:", "1", color)
-    code = _paint(finding.code, _COLOURS[finding.severity], color)
+    # Names and messages can hold anything a file or a server put there: one
+    # line each, with no control character reaching the terminal or the CI log.
+    where = _paint(f"{printable(finding.path)}:{finding.line}:{finding.column}:", "1", color)
+    code = _paint(printable(finding.code), _COLOURS[finding.severity], color)
     suffix = "" if finding.severity is Severity.ERROR else f" [{finding.severity.value}]"
-    return f"{where} {code} {finding.message}{suffix}"
+    return f"{where} {code} {printable(finding.message)}{suffix}"
 
 
 def summary(report: Report) -> str:

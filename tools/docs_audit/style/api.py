@@ -15,7 +15,7 @@ from . import codes
 from .engine import FileResult, Linter
 from .errors import StyleConfigError
 from .ini import ValeConfig, find_config, load_vale_ini
-from .model import StyleAlert
+from .model import RuleTimeout, StyleAlert
 from .rules import load_rules
 from .vale_binary import find_vale, run_vale
 
@@ -29,6 +29,7 @@ class StyleRun:
     config: Path
     alerts: list[StyleAlert] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    timeouts: list[RuleTimeout] = field(default_factory=list)
     unsupported: dict[str, str] = field(default_factory=dict)
     files: int = 0
     engine: str = "built-in"
@@ -117,6 +118,7 @@ def run_builtin(
         if result.error:
             run.errors.append(result.error)
         run.alerts.extend(result.alerts)
+        run.timeouts.extend(result.timeouts)
     return run
 
 
@@ -131,17 +133,35 @@ def _project_path(path: str, cwd: Path, root: Path) -> str:
 def to_findings(run: StyleRun, cwd: Path, root: Path) -> list[Finding]:
     """Style alerts as docs-audit findings (VL701-VL703; VL704 for unreadable files)."""
     findings: list[Finding] = []
+    # Resolved once a file: a page with 100,000 alerts resolved its path 100,000 times.
+    shown: dict[str, str] = {}
+    messages: dict[str, str] = {}  # equal messages share one object
     for alert in run.alerts:
         rule = codes.BY_LEVEL.get(alert.severity, codes.WARNING)
         message = f"[{alert.check}] {alert.message}"
+        message = messages.setdefault(message, message)
+        if alert.path not in shown:
+            shown[alert.path] = _project_path(alert.path, cwd, root)
         findings.append(
             rule.finding(
                 Violation(
-                    _project_path(alert.path, cwd, root),
+                    shown[alert.path],
                     alert.line,
                     alert.column,
                     message,
                     url=alert.link or None,
+                )
+            )
+        )
+    for stopped in run.timeouts:
+        findings.append(
+            codes.REGEX_TIMEOUT.finding(
+                Violation(
+                    _project_path(stopped.path, cwd, root),
+                    stopped.line,
+                    1,
+                    f"[{stopped.rule}] {stopped.message}; the rule was not applied to the rest "
+                    "of this page",
                 )
             )
         )

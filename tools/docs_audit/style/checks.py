@@ -7,15 +7,17 @@ block's text; :mod:`.locate` turns them into lines and columns.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
 from . import nlp
 from .goutil import cap_first, is_code, is_letters, is_phrase, sprintf, to_sentence
 from .model import Alert, Block, FileState
-from .regexes import compile_pattern, search
+from .regexes import SafePattern, compile_pattern, search
 from .scopes import Scope
 from .strcase import SentenceConverter, TitleConverter
 
@@ -72,7 +74,7 @@ def fill(template: str, tokens: str) -> str:
     return "".join(out)
 
 
-def exceptions_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
+def exceptions_pattern(terms: Sequence[str]) -> SafePattern | None:
     """Vale's ``updateExceptions``: whole-word, case-sensitive unless ``(?i)``."""
     if not terms:
         return None
@@ -81,7 +83,7 @@ def exceptions_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
     return compile_pattern(fill(WORD_TEMPLATE, "|".join(marked)))
 
 
-def phrase_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
+def phrase_pattern(terms: Sequence[str]) -> SafePattern | None:
     """Vale's ``buildPhraseRe``: accepted multi-word phrases."""
     phrases = [t for t in terms if " " in t or "\t" in t or "\\s" in t]
     if not phrases:
@@ -92,10 +94,30 @@ def phrase_pattern(terms: Sequence[str]) -> regex.Pattern[str] | None:
         return None
 
 
-def within_phrase(pattern: regex.Pattern[str] | None, text: str, span: tuple[int, int]) -> bool:
-    if pattern is None:
-        return False
-    return any(m.start() <= span[0] and span[1] <= m.end() for m in pattern.finditer(text))
+class PhraseSpans:
+    """Where the accepted phrases are in one text, found once and asked many times.
+
+    Asking "is this span inside a phrase" by scanning the text again for every
+    match made a long line of repeated words cost matches x length.
+    """
+
+    def __init__(self, pattern: SafePattern | None, text: str) -> None:
+        self.pattern = pattern
+        self.text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def contains(self, span: tuple[int, int]) -> bool:
+        if self.pattern is None:
+            return False
+        if self._starts is None:
+            found = [m.span() for m in self.pattern.finditer(self.text)]
+            self._starts = [start for start, _ in found]
+            self._ends = [end for _, end in found]
+        # Matches do not overlap, so only the last one starting at or before
+        # the span can contain it.
+        index = bisect_right(self._starts, span[0]) - 1
+        return index >= 0 and span[1] <= self._ends[index]
 
 
 def fix_alert(action: Action, match: str) -> list[str]:
@@ -117,21 +139,40 @@ def fix_alert(action: Action, match: str) -> list[str]:
     return [match]
 
 
-def make_alert(chk: Definition, span: tuple[int, int], text: str) -> Alert:
-    """Vale's ``makeAlert``: the message gets the match (and any fix)."""
+@lru_cache(maxsize=1024)
+def shared(text: str) -> str:
+    """One object for equal short strings: a page with 250,000 alerts of one rule
+    repeats one match and one message, which need not be held 250,000 times."""
+    return text
+
+
+@lru_cache(maxsize=1024)
+def message_for(template: str, *args: object) -> str:
+    """:func:`sprintf`, with equal messages shared (see :func:`shared`)."""
+    return sprintf(template, *args)
+
+
+def make_alert(
+    chk: Definition, span: tuple[int, int], text: str, message: str | None = None
+) -> Alert:
+    """Vale's ``makeAlert``: the message gets the match (and any fix), unless given."""
     match = text[span[0] : span[1]]
-    if chk.action.name:
+    if len(match) <= 64:
+        match = shared(match)
+    if message is not None:
+        pass
+    elif chk.action.name:
         fixed = fix_alert(chk.action, match)
         repl = fixed[0] if len(fixed) == 1 else to_sentence(fixed, "or") if fixed else match
-        message = sprintf(chk.message, match, repl)
+        message = message_for(chk.message, match, repl)
     else:
-        message = sprintf(chk.message, match)
+        message = message_for(chk.message, match)
     return Alert(
         chk.name, chk.level, message, match, [span[0], span[1]], link=chk.link, limit=chk.limit
     )
 
 
-class Rule:
+class ValeRule:
     """A compiled rule."""
 
     definition: Definition
@@ -144,12 +185,12 @@ class Rule:
         raise NotImplementedError
 
 
-class Existence(Rule):
+class Existence(ValeRule):
     def __init__(
         self,
         definition: Definition,
-        pattern: regex.Pattern[str],
-        exceptions: regex.Pattern[str] | None,
+        pattern: SafePattern,
+        exceptions: SafePattern | None,
     ) -> None:
         self.definition = definition
         self.pattern = pattern
@@ -178,7 +219,7 @@ def options(expected: str) -> list[str]:
     return [o.replace("PIPE", "|") for o in temp.split("|") if o]
 
 
-def dotnet_replace(pattern: regex.Pattern[str], text: str, template: str) -> str:
+def dotnet_replace(pattern: SafePattern, text: str, template: str) -> str:
     """regexp2's ``Replace`` with ``$1``-style references."""
 
     def expand(found: regex.Match[str]) -> str:
@@ -194,12 +235,12 @@ def dotnet_replace(pattern: regex.Pattern[str], text: str, template: str) -> str
     return str(pattern.sub(expand, text))
 
 
-class Substitution(Rule):
+class Substitution(ValeRule):
     def __init__(
         self,
         definition: Definition,
-        pattern: regex.Pattern[str],
-        exceptions: regex.Pattern[str] | None,
+        pattern: SafePattern,
+        exceptions: SafePattern | None,
         keys: list[str],
         replacements: list[str],
         ignorecase: bool,
@@ -258,10 +299,8 @@ def match_token(expected: str, observed: str) -> bool:
     return pattern.search(observed) is not None
 
 
-class Occurrence(Rule):
-    def __init__(
-        self, definition: Definition, pattern: regex.Pattern[str], low: int, high: int
-    ) -> None:
+class OccurrenceRule(ValeRule):
+    def __init__(self, definition: Definition, pattern: SafePattern, low: int, high: int) -> None:
         self.definition = definition
         self.pattern = pattern
         self.low = low
@@ -291,13 +330,13 @@ class Occurrence(Rule):
         return [alert]
 
 
-class Repetition(Rule):
+class Repetition(ValeRule):
     def __init__(
         self,
         definition: Definition,
-        pattern: regex.Pattern[str],
-        exceptions: regex.Pattern[str] | None,
-        phrases: regex.Pattern[str] | None,
+        pattern: SafePattern,
+        exceptions: SafePattern | None,
+        phrases: SafePattern | None,
         maximum: int,
         ignorecase: bool,
         alpha: bool,
@@ -316,6 +355,7 @@ class Repetition(Rule):
         prev = ""
         previous_span = (0, 0)
         count = 0
+        phrases = PhraseSpans(self.phrases, text)
         for found in self.pattern.finditer(text):
             curr = found.group().strip()
             if self.ignorecase:
@@ -332,22 +372,21 @@ class Repetition(Rule):
                 if (
                     len(nlp.segment(converted)) == 1
                     and not search(self.exceptions, converted)
-                    and not within_phrase(self.phrases, text, span)
+                    and not phrases.contains(span)
                 ):
-                    alert = make_alert(self.definition, span, text)
-                    alert.message = sprintf(self.definition.message, curr)
-                    alerts.append(alert)
+                    message = message_for(self.definition.message, curr)
+                    alerts.append(make_alert(self.definition, span, text, message))
                     count = 0
             previous_span = found.span()
             prev = curr
         return alerts
 
 
-CaseCheck = Callable[[str, "regex.Pattern[str] | None"], tuple[str, bool]]
+CaseCheck = Callable[[str, "SafePattern | None"], tuple[str, bool]]
 
 
 def _ratio_check(converter: Callable[[str], str], threshold: float) -> CaseCheck:
-    def check(text: str, exceptions: regex.Pattern[str] | None) -> tuple[str, bool]:
+    def check(text: str, exceptions: SafePattern | None) -> tuple[str, bool]:
         expected = converter(text)
         want = expected.split()
         words = text.split()
@@ -385,9 +424,9 @@ def case_check(
     return lambda s, r: (match, pattern.search(s) is not None or search(r, s))
 
 
-class Capitalization(Rule):
+class Capitalization(ValeRule):
     def __init__(
-        self, definition: Definition, check: CaseCheck, exceptions: regex.Pattern[str] | None
+        self, definition: Definition, check: CaseCheck, exceptions: SafePattern | None
     ) -> None:
         self.definition = definition
         self.check = check
@@ -406,15 +445,15 @@ def has_capture_group(pattern: str) -> bool:
     return pattern.count("(") > pattern.count("(?") + pattern.count("\\(")
 
 
-class Conditional(Rule):
+class Conditional(ValeRule):
     def __init__(
         self,
         definition: Definition,
-        first: regex.Pattern[str],
-        second: regex.Pattern[str],
+        first: SafePattern,
+        second: SafePattern,
         second_has_group: bool,
-        exceptions: regex.Pattern[str] | None,
-        phrases: regex.Pattern[str] | None,
+        exceptions: SafePattern | None,
+        phrases: SafePattern | None,
     ) -> None:
         self.definition = definition
         self.first = first
@@ -425,11 +464,12 @@ class Conditional(Rule):
 
     def _flag(self, text: str, defined: Sequence[str]) -> list[Alert]:
         alerts: list[Alert] = []
+        phrases = PhraseSpans(self.phrases, text)
         for found in self.first.finditer(text):
             observed = found.group()
             if observed in defined or search(self.exceptions, observed):
                 continue
-            if within_phrase(self.phrases, text, found.span()):
+            if phrases.contains(found.span()):
                 continue
             alerts.append(make_alert(self.definition, found.span(), text))
         return alerts
@@ -449,12 +489,12 @@ class Conditional(Rule):
 class Step:
     """One ``either`` pair: its pattern, group names and Vale's sequence names."""
 
-    pattern: regex.Pattern[str]
+    pattern: SafePattern
     groups: tuple[str, str]
     names: tuple[str, str]
 
 
-class Consistency(Rule):
+class Consistency(ValeRule):
     def __init__(self, definition: Definition, steps: list[Step]) -> None:
         self.definition = definition
         self.steps = steps
@@ -475,7 +515,7 @@ class Consistency(Rule):
         return alerts
 
 
-class Unsupported(Rule):
+class Unsupported(ValeRule):
     """A valid Vale rule type the built-in engine does not evaluate."""
 
     def __init__(self, definition: Definition) -> None:

@@ -49,4 +49,20 @@ UNREADABLE = _rule(
     """,
     Severity.ERROR,
 )
+REGEX_TIMEOUT = _rule(
+    "VL705",
+    "style-regex-timeout",
+    """A rule's regular expression ran past its time limit on a page and was stopped.
+
+    What it does: every pattern of a Vale rule (and `BlockIgnores`/`TokenIgnores`) runs
+    with a limit of CPU time per block of text (see the README's "Limits"). A pattern
+    such as `(a|a)+$` backtracks exponentially on some text; instead of hanging, the
+    rule is stopped for the rest of that page and this finding names the rule, the
+    pattern and the page. The other rules and pages are still checked.
+
+    Use instead: rewrite the pattern without nested or overlapping repetition
+    (`a+$` for `(a|a)+$`).
+    """,
+    Severity.ERROR,
+)
 BY_LEVEL = {"error": ERROR, "warning": WARNING, "suggestion": SUGGESTION}

@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..saferegex import RegexTimeout
 from . import nlp
-from .checks import Consistency, Rule
+from .checks import Consistency, ValeRule
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
-from .model import Alert, Block, FileState, StyleAlert
-from .rules import RuleSet
+from .masked import LineIndex, MaskedText
+from .model import Alert, Block, FileState, RuleTimeout, StyleAlert
+from .rules import ValeStyleRules
 from .walker import Token, Walker, token_text, tokenize_html
 
 MARKDOWN_EXTS = (".md", ".mdown", ".markdown", ".markdn")
@@ -89,6 +91,7 @@ class FileResult:
     path: str
     alerts: list[StyleAlert] = field(default_factory=list)
     error: str | None = None
+    timeouts: list[RuleTimeout] = field(default_factory=list)
 
 
 def update_comments(state: FileState, comment: str) -> None:
@@ -138,13 +141,18 @@ class _Run:
     count: int
     line_lengths: list[int] | None
     summary: list[str] = field(default_factory=list)
-    candidates: dict[tuple[str, bool], list[tuple[str, str, Rule]]] = field(default_factory=dict)
+    candidates: dict[tuple[str, bool], list[tuple[str, str, ValeRule]]] = field(
+        default_factory=dict
+    )
+    shown: str = ""
+    #: Rules stopped by the regex time limit: they skip the rest of the file.
+    timeouts: dict[str, RuleTimeout] = field(default_factory=dict)
 
 
 class Linter:
     """Lints files with one configuration and its compiled rules."""
 
-    def __init__(self, config: ValeConfig, rules: RuleSet, myst: bool = True) -> None:
+    def __init__(self, config: ValeConfig, rules: ValeStyleRules, myst: bool = True) -> None:
         self.config = config
         self.rules = rules
         self.myst = myst
@@ -197,7 +205,7 @@ class Linter:
 
     # -- running rules -------------------------------------------------------------
 
-    def _applies(self, name: str, run: _Run, rule: Rule, scope: str, sentence: bool) -> bool:
+    def _applies(self, name: str, run: _Run, rule: ValeRule, scope: str, sentence: bool) -> bool:
         """Vale's ``shouldRun`` without the comment controls (fixed for a file)."""
         definition = rule.definition
         if not definition.scope.matches(scope, sentence):
@@ -213,7 +221,7 @@ class Linter:
                 return value
         return style in run.state.base_styles
 
-    def candidates(self, run: _Run, blk: Block) -> list[tuple[str, str, Rule]]:
+    def candidates(self, run: _Run, blk: Block) -> list[tuple[str, str, ValeRule]]:
         """The rules that may run on blocks of this scope in this file (cached)."""
         key = (blk.scope, blk.is_sentence)
         found = run.candidates.get(key)
@@ -230,9 +238,14 @@ class Linter:
         run.state.check_context = {}
         state = run.state
         for name, key, rule in self.candidates(run, blk):
-            if state.comments and query_comments(state, key):
+            if name in run.timeouts or (state.comments and query_comments(state, key)):
                 continue
-            for alert in rule.run(blk, state):
+            try:
+                alerts = rule.run(blk, state)
+            except RegexTimeout as exc:
+                run.timeouts[name] = RuleTimeout(run.shown, max(blk.line, 0) + 1, name, str(exc))
+                continue
+            for alert in alerts:
                 if state.comments and query_comments(state, f"{name}[{alert.match}]"):
                     continue
                 alert.message = alert.message.replace("\n", " ")
@@ -281,7 +294,7 @@ class Linter:
 
     def lint_html(self, run: _Run, source_html: str, context: str) -> bytes:
         """Vale's ``lintHTMLTokens``; returns the context as left after masking."""
-        walker = Walker(bytearray(context.encode("utf-8")))
+        walker = Walker(MaskedText(context.encode("utf-8")))
         state = run.state
         buf: list[str] = []
         in_block = inline = skip = False
@@ -347,11 +360,11 @@ class Linter:
             reset_comments(state)
             summary = "".join(t + "\n\n" for t in run.summary)
             self.lint_block(
-                run, Block(summary, "summary" + run.ext, bytes(walker.context), 0), True
+                run, Block(summary, "summary" + run.ext, bytes(walker.context.data), 0), True
             )
         else:
             reset_comments(state)
-        return bytes(walker.context)
+        return bytes(walker.context.data)
 
     @staticmethod
     def _in_literal(history: list[str], ext: str) -> bool:
@@ -379,31 +392,41 @@ class Linter:
 
     # -- entry points --------------------------------------------------------------
 
-    def lint_text(self, path: Path, shown: str, content: str) -> list[StyleAlert]:
+    def lint_text(self, path: Path, shown: str, content: str) -> FileResult:
         """Lint ``content`` as the file ``path`` (shown as ``shown``)."""
         content = sanitize(content)
         ext = normalized_ext(path, self.config.formats)
         state = self.file_state(path, shown)
-        lines = split_after(content.encode("utf-8"))
+        data = content.encode("utf-8")
+        index = LineIndex(data)
+        lines = split_after(data)
         if not (state.checks or state.base_styles or self.config.checks):
-            return []
+            return FileResult(shown)
         is_markup = ext in MARKDOWN_EXTS + RST_EXTS
         lengths = (
             [len(line.decode("utf-8", errors="replace")) for line in lines] if is_markup else None
         )
-        run = _Run(state, path.suffix, len(lines), lengths)
+        run = _Run(state, path.suffix, len(lines), lengths, shown=shown)
+        if ext in MARKDOWN_EXTS + RST_EXTS:
+            ignores = self.ignores(path, shown)
+            try:
+                transformed = apply_ignores(content, ".rst" if ext in RST_EXTS else ".md", ignores)
+            except RegexTimeout as exc:
+                key = "BlockIgnores" if exc.pattern in ignores.blocks else "TokenIgnores"
+                # Without its ignores the page would be linted as something else.
+                return FileResult(shown, timeouts=[RuleTimeout(shown, 1, key, str(exc))])
         if ext in MARKDOWN_EXTS:
-            transformed = apply_ignores(content, ".md", self.ignores(path, shown))
             html = markdown_to_html(transformed, self.myst)
             self.lint_html(run, html, prep_markdown(content, self.myst))
         elif ext in RST_EXTS:
-            transformed = apply_ignores(content, ".rst", self.ignores(path, shown))
             self.lint_html(run, rst_to_html(transformed), content)
         else:
-            self.lint_prose(run, Block(content, "text" + run.ext, content.encode("utf-8"), -1, 0))
-        raw = Block(content, "raw" + run.ext, content.encode("utf-8"), -1, 0)
+            self.lint_prose(run, Block(content, "text" + run.ext, data, -1, 0, index))
+        raw = Block(content, "raw" + run.ext, data, -1, 0, index)
         self.lint_block(run, raw, lookup=True)
-        return self._finish(shown, state.alerts)
+        return FileResult(
+            shown, self._finish(shown, state.alerts), timeouts=[*run.timeouts.values()]
+        )
 
     @staticmethod
     def _finish(shown: str, alerts: list[Alert]) -> list[StyleAlert]:
@@ -434,7 +457,7 @@ class Linter:
             return FileResult(
                 shown, error=f"{shown}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
             )
-        return FileResult(shown, self.lint_text(path, shown, content))
+        return self.lint_text(path, shown, content)
 
 
 __all__ = ["FileResult", "Linter", "sprintf"]

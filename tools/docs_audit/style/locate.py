@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from . import nlp
 from .goutil import rune_len, substitute
 from .model import Alert, Block, FileState
 
 
-def split_after(data: bytes) -> list[bytes]:
+def split_after(data: bytes | bytearray) -> list[bytes]:
     """Go's ``strings.SplitAfter(s, "\\n")``."""
-    parts = data.split(b"\n")
+    parts = bytes(data).split(b"\n")
     return [p + b"\n" for p in parts[:-1]] + [parts[-1]]
 
 
@@ -45,7 +46,7 @@ def _match_pattern(sub: str) -> re.Pattern[bytes]:
     return re.compile(source.encode("utf-8"))
 
 
-def _guess(ctx: bytes, text: str, match: str) -> tuple[int, str]:
+def _guess(ctx: bytes | bytearray, text: str, match: str) -> tuple[int, str]:
     target = ""
     for sentence in nlp.segment(text):
         if sentence == match or sentence.find(match) > 0:
@@ -59,7 +60,7 @@ def _guess(ctx: bytes, text: str, match: str) -> tuple[int, str]:
     return -1, text
 
 
-def initial_position(ctx: bytes, text: str, alert: Alert) -> tuple[int, str]:
+def initial_position(ctx: bytes | bytearray, text: str, alert: Alert) -> tuple[int, str]:
     """Vale's ``initialPosition``: the 1-based rune position of the match in ``ctx``."""
     if alert.match == "":
         return 1, ""
@@ -71,20 +72,34 @@ def initial_position(ctx: bytes, text: str, alert: Alert) -> tuple[int, str]:
     if offset >= 0:
         ctx, _ = substitute(ctx, ctx[:offset], b"@")
     sub = alert.match
-    spans = [m.span() for m in _match_pattern(sub).finditer(ctx)]
-    if not spans:
+    # Matches are taken one at a time, up to the first that will do: listing
+    # every occurrence in the file (and counting its characters) for each
+    # alert made a page of many alerts cost their number times its length.
+    # No match can start more than one byte before the first occurrence of the
+    # text itself, so the scan starts there instead of at the top of the file
+    # (the pattern's `^` only ever matches at 0, which is then where it starts).
+    literal = sub.encode("utf-8")
+    first_literal = ctx.find(literal) if not any(q in sub for q in _QUOTES) else 0
+    start_at = len(ctx) if first_literal < 0 else max(0, first_literal - 1)
+    found = _match_pattern(sub).finditer(ctx, start_at)
+    first = next(found, None)
+    if first is None:
         idx = ctx.find(sub.encode("utf-8"))
         if idx < 0:
             return _guess(ctx, text, sub)
     else:
-        idx = spans[0][0]
-        size = rune_len(ctx)
-        for start, end in spans:
+        idx = first.start()
+        size = -1
+        for match in chain((first,), found):
+            start, end = match.span()
             before, after = start - 1, end + 1
             if before > 0 and ctx[before : before + 1] in (b"`", b"-"):
                 continue
-            if after < size and ctx[after : after + 1] in (b"`", b"-"):
-                continue
+            if ctx[after : after + 1] in (b"`", b"-"):
+                if size < 0:
+                    size = rune_len(ctx)
+                if after < size:
+                    continue
             idx = start
             break
     if ctx[idx : idx + 1] == b"_":
@@ -101,7 +116,12 @@ def _clamp(loc: list[int], length: int, pad: int) -> None:
 
 
 def find_loc(
-    ctx: bytes, text: str, pad: int, count: int, alert: Alert, line_lengths: list[int] | None
+    ctx: bytes | bytearray,
+    text: str,
+    pad: int,
+    count: int,
+    alert: Alert,
+    line_lengths: list[int] | None,
 ) -> tuple[int, list[int]]:
     """Vale's ``FindLoc``: search the whole context."""
     for word in alert.offset:
@@ -124,21 +144,45 @@ def find_loc(
     return count, loc
 
 
-def assign_loc(ctx: bytes, blk: Block, pad: int, alert: Alert) -> tuple[int, list[int]]:
-    """Vale's ``assignLoc``: the block's own line, or a line holding the match exactly."""
+def assign_loc(ctx: bytes | bytearray, blk: Block, pad: int, alert: Alert) -> tuple[int, list[int]]:
+    """Vale's ``assignLoc``: the block's own line, or a line holding the match exactly.
+
+    That is the first line (of ``split_after(ctx)``) that either is the block's
+    line or has the match's bytes at ``span`` with a byte after them. Both are
+    found by C-level searches instead of a Python step per line of the file for
+    every alert.
+    """
     loc = alert.span
+    if loc[0] < 0 or loc[1] < 0:
+        return blk.line + 1, alert.span
+    lines = ctx.count(b"\n") + 1
+    candidates = [blk.line] if 0 <= blk.line < lines else []
     match = alert.match.encode("utf-8")
-    for idx, line in enumerate(split_after(ctx)):
-        if loc[0] < 0 or loc[1] < 0:
-            continue
-        exact = len(line) > loc[1] and line[loc[0] : loc[1]] == match
-        if exact or idx == blk.line:
-            pos, substring = initial_position(line, blk.text, alert)
-            loc[0] = pos + pad
-            loc[1] = pos + len(substring) - 1
-            _clamp(loc, rune_len(line), pad)
-            return idx + 1, loc
-    return blk.line + 1, alert.span
+    if loc[1] - loc[0] == len(match) and b"\n" not in match:
+        exact = re.compile(b"(?m)^[^\n]{%d}" % loc[0] + re.escape(match) + b"(?=[\\s\\S])").search(
+            ctx
+        )
+        if exact is not None:
+            candidates.append(ctx.count(b"\n", 0, exact.start()))
+    if not candidates:
+        return blk.line + 1, alert.span
+    idx = min(candidates)
+    start = _line_start(ctx, idx)
+    end = ctx.find(b"\n", start)
+    line = bytes(ctx[start:]) if end < 0 else bytes(ctx[start : end + 1])
+    pos, substring = initial_position(line, blk.text, alert)
+    loc[0] = pos + pad
+    loc[1] = pos + len(substring) - 1
+    _clamp(loc, rune_len(line), pad)
+    return idx + 1, loc
+
+
+def _line_start(data: bytes | bytearray, index: int) -> int:
+    """Where line ``index`` (0-based) of ``data`` begins."""
+    if index == 0:
+        return 0
+    skipped = re.compile(b"(?:[^\n]*\n){%d}" % index).match(data)
+    return skipped.end() if skipped is not None else len(data)
 
 
 def anchor(alert: Alert, blk: Block) -> None:
@@ -149,15 +193,16 @@ def anchor(alert: Alert, blk: Block) -> None:
     """
     if blk.offset < 0 or not alert.match:
         return
-    text = blk.text
-    lo = len(text[: alert.span[0]].encode("utf-8"))
-    begin = blk.offset + lo
+    begin = blk.offset + blk.byte_offset(alert.span[0])
     if begin > len(blk.context):
         return
-    line_start = blk.context.rfind(b"\n", 0, begin) + 1
-    column = rune_len(blk.context[line_start:begin]) + 1
+    if blk.lines is not None:
+        column = blk.lines.column_of(blk.context, begin)
+    else:
+        line_start = blk.context.rfind(b"\n", 0, begin) + 1
+        column = rune_len(blk.context[line_start:begin]) + 1
     length = len(alert.match)
-    alert.line = blk.context.count(b"\n", 0, begin) + 1
+    alert.line = blk.line_of(begin) + 1
     alert.span = [column, column + max(length, 1) - 1]
     alert.anchored = True
 
@@ -174,7 +219,7 @@ def add_alert(
     ctx = state.check_context.get(alert.check, blk.context)
     match = alert.match.encode("utf-8")
     if not alert.anchored:
-        if not alert.offset and ctx.count(match) > 1 and len(ctx) < 1000:
+        if not alert.offset and len(ctx) < 1000 and ctx.count(match) > 1:
             head = ctx[: alert.span[0]].decode("utf-8", errors="surrogateescape")
             alert.offset = head.split()
         if not lookup:
@@ -183,7 +228,12 @@ def add_alert(
             alert.line, alert.span = find_loc(ctx, blk.text, 0, count, alert, line_lengths)
     if alert.span[0] <= 0:
         return
-    state.check_context[alert.check], _ = substitute(ctx, match, b"#")
+    if not alert.anchored:
+        # Later alerts of this check in this block are searched for past this
+        # one. An anchored alert needs no search, and neither do the others of
+        # its block (they are anchored too), so the copy is skipped: on a long
+        # line with thousands of alerts it made each one cost the whole file.
+        state.check_context[alert.check], _ = substitute(ctx, match, b"#")
     entry = (alert.line, alert.span[0], alert.check)
     if entry in state.history:
         return

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from .masked import LineIndex
 
 LEVEL_NAMES = ("suggestion", "warning", "error")
 
@@ -13,14 +16,18 @@ class Block:
 
     ``context`` is the document (UTF-8 bytes) with the text of blocks already
     linted masked out; ``line`` is the 0-based line the walker placed the block
-    on, or -1 when unknown.
+    on, or -1 when unknown. ``lines`` indexes the context's line breaks (masking
+    keeps them in place), so that placing an alert does not count them again.
     """
 
     text: str
     scope: str
-    context: bytes
+    context: bytes | bytearray
     line: int = -1
     offset: int = -1
+    lines: LineIndex | None = None
+    #: The last character offset turned into a byte offset, and that byte offset.
+    _cursor: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)
 
     def sub_block(self, text: str, scope: str) -> Block:
         """A sentence or paragraph of this block, anchored when this block is."""
@@ -29,7 +36,27 @@ class Block:
             inner = self.text.encode("utf-8").find(text.encode("utf-8"))
             if inner >= 0:
                 offset = self.offset + inner
-        return Block(text, scope, self.context, self.line, offset)
+        return Block(text, scope, self.context, self.line, offset, self.lines)
+
+    def byte_offset(self, index: int) -> int:
+        """The UTF-8 byte offset of character ``index`` of the text.
+
+        Continues from the last offset asked for: alerts come left to right,
+        and encoding the text up to each one cost a long line its length
+        again per alert.
+        """
+        chars, size = self._cursor
+        if index < chars:
+            chars, size = 0, 0
+        size += len(self.text[chars:index].encode("utf-8"))
+        self._cursor[:] = [index, size]
+        return size
+
+    def line_of(self, offset: int) -> int:
+        """The 0-based line of a byte offset into the context."""
+        if self.lines is None:
+            return self.context.count(b"\n", 0, offset)
+        return self.lines.line_of(offset)
 
     @property
     def parent(self) -> str:
@@ -40,7 +67,7 @@ class Block:
         return self.scope.startswith("sentence.")
 
 
-@dataclass
+@dataclass(slots=True)
 class Alert:
     """One match of one rule, located in the file (Vale's ``core.Alert``).
 
@@ -57,11 +84,12 @@ class Alert:
     link: str = ""
     line: int = 0
     limit: int = 0
-    offset: list[str] = field(default_factory=list)
+    # An immutable default: a long line can hold hundreds of thousands of alerts.
+    offset: Sequence[str] = ()
     anchored: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StyleAlert:
     """A finished alert: what ``--output line`` prints."""
 
@@ -90,3 +118,13 @@ class FileState:
     history: set[tuple[int, int, str]] = field(default_factory=set)
     limits: dict[str, int] = field(default_factory=dict)
     check_context: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTimeout:
+    """A rule (or ignore pattern) whose regular expression was stopped on a file."""
+
+    path: str
+    line: int
+    rule: str
+    message: str

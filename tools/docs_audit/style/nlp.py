@@ -11,6 +11,7 @@ before the stop is a known abbreviation or a single initial.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREVIATIONS = frozenset(
     {
@@ -38,6 +39,13 @@ def _is_abbreviation(text: str, stop: int) -> bool:
 
 def segment(text: str) -> list[str]:
     """Split ``text`` into sentences; white space between them is dropped."""
+    return list(_segment(text))
+
+
+@lru_cache(maxsize=64)
+def _segment(text: str) -> tuple[str, ...]:
+    # Placing alerts that are not anchored segments the same block once per
+    # alert; the block's sentences are kept instead of found again.
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -50,7 +58,7 @@ def segment(text: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
-    return sentences
+    return tuple(sentences)
 
 
 def tokenize(text: str) -> list[str]:

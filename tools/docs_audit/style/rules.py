@@ -22,12 +22,12 @@ from .checks import (
     Consistency,
     Definition,
     Existence,
-    Occurrence,
+    OccurrenceRule,
     Repetition,
-    Rule,
     Step,
     Substitution,
     Unsupported,
+    ValeRule,
     case_check,
     exceptions_pattern,
     fill,
@@ -37,7 +37,7 @@ from .checks import (
 )
 from .errors import StyleConfigError
 from .ini import LEVELS, ValeConfig
-from .regexes import PatternError, compile_pattern
+from .regexes import PatternError, SafePattern, compile_pattern
 from .scopes import Scope
 
 EXTENSION_POINTS = (
@@ -96,10 +96,10 @@ class RuleFile:
 
 
 @dataclass
-class RuleSet:
+class ValeStyleRules:
     """The compiled rules of a configuration, by name (``Style.Rule``)."""
 
-    rules: dict[str, Rule] = field(default_factory=dict)
+    rules: dict[str, ValeRule] = field(default_factory=dict)
     unsupported: dict[str, str] = field(default_factory=dict)
 
     def bases(self) -> set[str]:
@@ -196,7 +196,7 @@ def _as_number(rule: RuleFile, key: str, kind: type[int] | type[float]) -> float
         ) from None
 
 
-def _pattern(rule: RuleFile, key: str, pattern: str) -> regex.Pattern[str]:
+def _pattern(rule: RuleFile, key: str, pattern: str) -> SafePattern:
     try:
         return compile_pattern(pattern)
     except PatternError as exc:
@@ -288,7 +288,7 @@ def _definition(rule: RuleFile, name: str, cfg: ValeConfig) -> Definition:
     )
 
 
-def compile_rule(rule: RuleFile, name: str, cfg: ValeConfig) -> Rule:
+def compile_rule(rule: RuleFile, name: str, cfg: ValeConfig) -> ValeRule:
     """Build a rule from validated YAML (Vale's ``buildRule``)."""
     extends = _validate(rule)
     chk = _definition(rule, name, cfg)
@@ -305,14 +305,14 @@ def _vocab_terms(rule: RuleFile, cfg: ValeConfig, default: bool = True) -> list[
     return terms
 
 
-def _exceptions(rule: RuleFile, terms: list[str]) -> regex.Pattern[str] | None:
+def _exceptions(rule: RuleFile, terms: list[str]) -> SafePattern | None:
     try:
         return exceptions_pattern(terms)
     except PatternError as exc:
         raise StyleConfigError(f"{rule.where('exceptions')}: 'exceptions': {exc}") from None
 
 
-def _existence(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _existence(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     nonword = _as_bool(rule, "nonword", False)
     tokens = [t for t in _as_list(rule, "tokens") if t.strip()]
     terms = _as_list(rule, "exceptions")
@@ -334,7 +334,7 @@ def _convert_groups(pattern: str) -> str:
     return str(regex.sub(r"(?<!\\)\((?!\?)", "(?:", pattern))
 
 
-def _substitution(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _substitution(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     ignorecase = _as_bool(rule, "ignorecase", False)
     swap = _as_map(rule, "swap")
     template = make_template(
@@ -361,16 +361,16 @@ def _substitution(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
     )
 
 
-def _occurrence(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _occurrence(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     token = _as_str(rule, "token")
     prefix = "(?i)" if _as_bool(rule, "ignorecase", False) else ""
     pattern = _pattern(rule, "token", f"{prefix}(?:{token})")
-    return Occurrence(
+    return OccurrenceRule(
         chk, pattern, int(_as_number(rule, "min", int)), int(_as_number(rule, "max", int))
     )
 
 
-def _repetition(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _repetition(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     ignorecase = _as_bool(rule, "ignorecase", False)
     tokens = _as_list(rule, "tokens")
     pattern = _pattern(
@@ -388,7 +388,7 @@ def _repetition(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
     )
 
 
-def _capitalization(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _capitalization(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     terms = _vocab_terms(rule, cfg)
     threshold = float(_as_number(rule, "threshold", float)) or 0.8
     match = _as_str(rule, "match")
@@ -406,7 +406,7 @@ def _capitalization(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
     return Capitalization(chk, check, _exceptions(rule, terms))
 
 
-def _conditional(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _conditional(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     terms = _vocab_terms(rule, cfg)
     second = _as_str(rule, "second")
     return Conditional(
@@ -419,7 +419,7 @@ def _conditional(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
     )
 
 
-def _consistency(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> Rule:
+def _consistency(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
     template = make_template(
         cfg.word_template,
         not _as_bool(rule, "nonword", False),
@@ -450,7 +450,7 @@ _BUILDERS = {
 }
 
 
-def _builtin(name: str, values: dict[str, Any], cfg: ValeConfig) -> Rule:
+def _builtin(name: str, values: dict[str, Any], cfg: ValeConfig) -> ValeRule:
     rule = RuleFile(Path("<built-in>"), dict(values), {})
     level = cfg.rule_levels.get(name) or cfg.rule_levels.get("Vale")
     if level:
@@ -458,9 +458,9 @@ def _builtin(name: str, values: dict[str, Any], cfg: ValeConfig) -> Rule:
     return compile_rule(rule, name, cfg)
 
 
-def builtin_rules(cfg: ValeConfig) -> dict[str, Rule]:
+def builtin_rules(cfg: ValeConfig) -> dict[str, ValeRule]:
     """``Vale.Repetition`` always; ``Vale.Terms`` and ``Vale.Avoid`` from the vocabulary."""
-    rules: dict[str, Rule] = {}
+    rules: dict[str, ValeRule] = {}
     rules["Vale.Repetition"] = _builtin(
         "Vale.Repetition",
         {
@@ -546,9 +546,9 @@ def _enabled(cfg: ValeConfig) -> set[str]:
     return names
 
 
-def load_rules(cfg: ValeConfig) -> RuleSet:
+def load_rules(cfg: ValeConfig) -> ValeStyleRules:
     """Every rule the configuration can run, compiled (Vale's ``check.Manager``)."""
-    ruleset = RuleSet()
+    ruleset = ValeStyleRules()
     if _needs_vale(cfg):
         ruleset.rules.update(builtin_rules(cfg))
     styles: list[str] = []
@@ -582,11 +582,11 @@ def load_rules(cfg: ValeConfig) -> RuleSet:
     return ruleset
 
 
-def _add(ruleset: RuleSet, rule_file: RuleFile, name: str, cfg: ValeConfig) -> None:
+def _add(ruleset: ValeStyleRules, rule_file: RuleFile, name: str, cfg: ValeConfig) -> None:
     rule = compile_rule(rule_file, name, cfg)
     if isinstance(rule, Unsupported):
         ruleset.unsupported[name] = rule.definition.extends
     ruleset.rules.setdefault(name, rule)
 
 
-__all__ = ["NONWORD_TEMPLATE", "RuleSet", "compile_rule", "load_rules", "read_rule_file"]
+__all__ = ["NONWORD_TEMPLATE", "ValeStyleRules", "compile_rule", "load_rules", "read_rule_file"]

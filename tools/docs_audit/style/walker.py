@@ -1,10 +1,10 @@
 """HTML tokens and the search context that Vale's walker keeps while reading them.
 
-The context is the file's text (UTF-8 bytes). Each piece of text the walker
-reads is masked in it once its block has been linted, so that later searches
-find later occurrences; attribute values such as link targets are masked as
-they pass. The walker also tracks the line it has reached, which places
-single-line blocks.
+The context is the file's text (UTF-8 bytes, a :class:`~.masked.MaskedText`).
+Each piece of text the walker reads is masked in it once its block has been
+linted, so that later searches find later occurrences; attribute values such
+as link targets are masked as they pass. The walker also tracks the line it
+has reached, which places single-line blocks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote_plus
 
-from .goutil import mask_in_place
+from .masked import MaskedText
 from .model import Block
 
 
@@ -76,7 +76,7 @@ def token_text(token: Token) -> str:
 class Walker:
     """Vale's ``walker``: the masked context, the current line and the block's texts."""
 
-    context: bytearray
+    context: MaskedText
     idx: int = 0
     queue: list[str] = field(default_factory=list)
     tag_history: list[str] = field(default_factory=list)
@@ -86,7 +86,7 @@ class Walker:
     end: int = 0
 
     def _sub(self, text: str) -> bool:
-        return mask_in_place(self.context, text.encode("utf-8"), ord("@"))
+        return self.context.mask(text.encode("utf-8"))
 
     def update(self, text: str) -> None:
         """Mask ``text`` (line by line, word by word as a fallback)."""
@@ -100,6 +100,7 @@ class Walker:
     def reset(self) -> None:
         for text in self.queue:
             self.update(text)
+        self.context.settle()
         self.queue = []
         self.tag_history = []
 
@@ -112,7 +113,7 @@ class Walker:
                 for word in line.split():
                     pos = ctx.find(word.encode("utf-8"))
         if pos >= 0:
-            line_number = ctx.count(b"\n", 0, pos)
+            line_number = ctx.line_of(pos)
             if line_number > self.idx:
                 return line_number
         return -1
@@ -134,8 +135,11 @@ class Walker:
     def block(self, text: str, scope: str) -> Block:
         """A block of ``text``: placed on a line, and anchored if found verbatim."""
         line = self.block_line(text)
-        context = bytes(self.context)
-        return Block(text, scope, context, line, context.find(text.encode("utf-8")))
+        # The block is linted before the walker masks anything more, so it can
+        # share the context instead of copying the whole file for each block.
+        context = self.context
+        offset = context.find(text.encode("utf-8"))
+        return Block(text, scope, context.data, line, offset, context.lines)
 
     def add_tag(self, tag: str) -> None:
         self.tag_history.append(tag)
