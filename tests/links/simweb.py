@@ -35,12 +35,14 @@ class Reply:
     #: A body sent in ``chunk`` pieces, ``repeat`` times, after ``body`` (huge pages).
     chunk: bytes = b""
     repeat: int = 0
+    #: Sent after the chunks (an anchor deep down a huge page).
+    tail: bytes = b""
     delay: float = 0.0
     action: str | None = None
 
     @property
     def length(self) -> int:
-        return len(self.body) + len(self.chunk) * self.repeat
+        return len(self.body) + len(self.chunk) * self.repeat + len(self.tail)
 
 
 Handler = Callable[[Request, "Site"], Reply | Awaitable[Reply]]
@@ -122,7 +124,7 @@ class Site:
                 request = await _read_request(reader)
                 if request is None:
                     break
-                keep = await self._answer(request, writer)
+                keep = await self._answer(request, reader, writer)
                 if not keep:
                     break
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
@@ -131,7 +133,9 @@ class Site:
             if not writer.is_closing():
                 writer.close()
 
-    async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+    async def _answer(
+        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         self.requests[(request.method, request.path)] += 1
         self.headers_seen.append((request.path, request.headers))
         self.in_flight += 1
@@ -147,15 +151,19 @@ class Site:
             if reply.delay:
                 await asyncio.sleep(reply.delay)
             if reply.action == HANG:
-                await asyncio.sleep(3600)
+                # Until the client gives up: a real server notices the closed socket.
+                await reader.read()
+                return False
             if reply.action == RESET:
                 sock = writer.get_extra_info("socket")
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 writer.transport.abort()
                 return False
-            return await self._write(request, reply, writer)
         finally:
+            # Done before the answer is written: a client that has read it may send
+            # its next request before this task runs again.
             self.in_flight -= 1
+        return await self._write(request, reply, writer)
 
     async def _reply(self, request: Request) -> Reply:
         handler = self.routes.get(request.path)
@@ -188,18 +196,20 @@ class Site:
 def _pieces(reply: Reply) -> list[bytes] | _Repeat:
     if not reply.repeat:
         return [reply.body] if reply.body else []
-    return _Repeat(reply.body, reply.chunk, reply.repeat)
+    return _Repeat(reply.body, reply.chunk, reply.repeat, reply.tail)
 
 
 class _Repeat:
-    def __init__(self, first: bytes, chunk: bytes, repeat: int) -> None:
-        self.first, self.chunk, self.repeat = first, chunk, repeat
+    def __init__(self, first: bytes, chunk: bytes, repeat: int, tail: bytes = b"") -> None:
+        self.first, self.chunk, self.repeat, self.tail = first, chunk, repeat, tail
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         if self.first:
             yield self.first
         for _ in range(self.repeat):
             yield self.chunk
+        if self.tail:
+            yield self.tail
 
 
 async def _read_request(reader: asyncio.StreamReader) -> Request | None:

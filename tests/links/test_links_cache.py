@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from pathlib import Path
 
-import pytest
 from docs_audit.config import Config
 from docs_audit.links.api import check_links
-from docs_audit.links.cache import FORMAT, LinkCache
-from docs_audit.links.results import UrlResult, Verdict
+from docs_audit.links.cache import LinkCache
+from docs_audit.links.results import Hop, UrlResult, Verdict
 
 from .helpers import document, settings
 from .simweb import Reply, SimWeb, Site, page, redirect
@@ -21,7 +20,7 @@ def test_second_run_within_ttl_sends_no_request(
     site = web.add(Site())
     site.route("/ok", Reply(200, body=page("a")))
     site.route("/moved", redirect(301, "/ok"))
-    cache = tmp_path / "links.json"
+    cache = tmp_path / "cache.sqlite"
     docs = [document(site.url("/ok#a"), site.url("/moved"), site.url("/missing"))]
     first = check_links(docs, config, settings=settings(cache_file=cache))
     sent = site.count()
@@ -38,7 +37,7 @@ def test_new_fragment_of_a_cached_url_is_fetched(
 ) -> None:
     site = web.add(Site())
     site.route("/doc", Reply(200, body=page("a", "b")))
-    cache = tmp_path / "links.json"
+    cache = tmp_path / "cache.sqlite"
     check_links([document(site.url("/doc"))], config, settings=settings(cache_file=cache))
     report = check_links(
         [document(site.url("/doc#b"))], config, settings=settings(cache_file=cache)
@@ -50,57 +49,31 @@ def test_new_fragment_of_a_cached_url_is_fetched(
 def test_expired_entries_are_checked_again(web: SimWeb, config: Config, tmp_path: Path) -> None:
     site = web.add(Site())
     site.route("/ok", Reply(200))
-    cache = tmp_path / "links.json"
+    cache = tmp_path / "cache.sqlite"
     check_links([document(site.url("/ok"))], config, settings=settings(cache_file=cache))
-    data = json.loads(cache.read_text())
-    data["entries"][site.url("/ok")]["checked"] -= 10_000
-    cache.write_text(json.dumps(data))
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE results SET checked = checked - 10000")
     check_links(
         [document(site.url("/ok"))], config, settings=settings(cache_file=cache, cache_ttl=3600)
     )
     assert site.count("/ok") == 2
 
 
-@pytest.mark.parametrize(
-    ("content", "warning"),
-    [
-        ("{not json", "link cache is unreadable (invalid JSON at line 1); starting afresh"),
-        ('{"some": "other tool"}', "not a docs-audit link cache; starting afresh"),
-        (
-            json.dumps({"format": FORMAT, "version": 99, "entries": {}}),
-            "link cache of another version; starting afresh",
-        ),
-        (
-            b"\xff\xfe\x00".decode("latin-1"),
-            "link cache is unreadable (not UTF-8); starting afresh",
-        ),
-    ],
-)
-def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(
-    web: SimWeb, config: Config, tmp_path: Path, content: str, warning: str
-) -> None:
-    site = web.add(Site())
-    site.route("/ok", Reply(200))
-    cache = tmp_path / "links.json"
-    cache.write_bytes(content.encode("latin-1"))
-    report = check_links([document(site.url("/ok"))], config, settings=settings(cache_file=cache))
-    assert report.warnings == [f"{cache}: {warning}"]
-    assert report.findings == []
-    assert json.loads(cache.read_text())["format"] == FORMAT  # replaced by a good one
-
-
-def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "links.json"
+def test_reopened_store_serves_fresh_successes_only(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "cache.sqlite"
     cache = LinkCache.load(path, ttl=60, now=1000.0)
-    cache.put(UrlResult("https://a.org/", Verdict.OK, status=200, anchors_found=frozenset({"x"})))
+    hop = Hop("https://a.org/old", 301, "https://a.org/")
+    ok = UrlResult("https://a.org/", Verdict.OK, status=200, anchors_found=frozenset({"x"}))
+    cache.put(UrlResult(**{**ok.__dict__, "hops": (hop,)}))
     cache.put(UrlResult("https://b.org/", Verdict.BROKEN, status=404))
     cache.save()
-    assert sorted(p.name for p in path.parent.iterdir()) == ["links.json"]
     reloaded = LinkCache.load(path, ttl=60, now=1010.0)
     assert set(reloaded.entries) == {"https://a.org/"}
     hit = reloaded.get("https://a.org/", frozenset({"x"}))
     assert hit is not None and hit.cached and hit.verdict is Verdict.OK
+    assert hit.hops == (hop,)
     assert reloaded.get("https://a.org/", frozenset({"y"})) is None
+    reloaded.save()
     assert LinkCache.load(path, ttl=60, now=2000.0).get("https://a.org/", frozenset()) is None
 
 
@@ -109,11 +82,11 @@ def test_no_cache_flag_ignores_and_keeps_the_file(
 ) -> None:
     site = web.add(Site())
     site.route("/ok", Reply(200))
-    cache = tmp_path / "links.json"
+    cache = tmp_path / "cache.sqlite"
     check_links([document(site.url("/ok"))], config, settings=settings(cache_file=cache))
-    before = cache.read_text()
+    before = cache.read_bytes()
     check_links(
         [document(site.url("/ok"))], config, settings=settings(cache_file=cache), use_cache=False
     )
     assert site.count("/ok") == 2
-    assert cache.read_text() == before
+    assert cache.read_bytes() == before

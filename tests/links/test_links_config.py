@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from docs_audit.config import keys_of, load_config
 from docs_audit.findings import UsageError
-from docs_audit.links.config import LinkSettings, LinksTable, settings_from, substitute
+from docs_audit.links.config import (
+    HostHeaders,
+    LinkSettings,
+    LinksTable,
+    parse_origin,
+    settings_from,
+    substitute,
+)
 
 
 def project(tmp_path: Path, table: str) -> Path:
@@ -40,7 +47,7 @@ require-network = true
     assert settings.ignore[0].search("https://internal.corp/")
     assert settings.headers[0].pattern == "github.com"
     assert settings.allow_private and settings.require_network
-    assert settings.cache_file == tmp_path / ".docs-audit-cache" / "links.json"
+    assert settings.cache_file == tmp_path / ".docs-audit-cache" / "link-cache.sqlite"
 
 
 def test_defaults_are_polite() -> None:
@@ -64,6 +71,20 @@ def test_defaults_are_polite() -> None:
         ),
         ('timeout = "fast"', "'docs-audit.links.timeout' must be float, got str"),
         ("colour = true", "unknown key 'docs-audit.links.colour'"),
+        ("budget = -1", "'docs-audit.links.budget' must not be negative, got -1"),
+        (
+            "request-deadline = 0",
+            "'docs-audit.links.request-deadline' must be greater than 0, got 0",
+        ),
+        ("min-rate = -5", "'docs-audit.links.min-rate' must not be negative, got -5"),
+        (
+            'headers = {"ftp://x.org" = {A = "b"}}',
+            "'docs-audit.links.headers.ftp://x.org': expected [http(s)://]host[:port]",
+        ),
+        (
+            'headers = {"x.org" = {"Bad Name" = "b"}}',
+            "header 'Bad Name': not a valid header name",
+        ),
     ],
 )
 def test_invalid_values_are_one_line_errors(tmp_path: Path, table: str, message: str) -> None:
@@ -79,3 +100,15 @@ def test_environment_substitution() -> None:
     assert substitute("Bearer ${T}", {"T": "abc"}) == "Bearer abc"
     assert substitute("Bearer ${T}", {}) is None
     assert substitute("plain", {}) == "plain"
+
+
+def test_header_keys_are_origins() -> None:
+    assert parse_origin("api.github.com") == ("https", "api.github.com", 443)
+    assert parse_origin("http://127.0.0.1:8080/") == ("http", "127.0.0.1", 8080)
+    assert parse_origin("HTTPS://*.Example.org") == ("https", "*.example.org", 443)
+    assert parse_origin("http://[::1]:81") == ("http", "::1", 81)
+    rule = HostHeaders("*.github.com", (("A", "b"),))
+    assert rule.matches("https", "api.github.com", None)
+    assert rule.matches("https", "api.github.com", 443)
+    assert not rule.matches("http", "api.github.com", None)  # never in clear text
+    assert not rule.matches("https", "api.github.com", 8443)  # nor to another port

@@ -4,6 +4,8 @@ headers go to their own host only; an unreachable network is one finding."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
 import pytest
 from docs_audit.config import Config
@@ -106,7 +108,8 @@ def test_headers_per_host_with_environment_and_dropped_across_hosts(
     configured = settings(
         headers=(
             HostHeaders(
-                "127.0.0.1", (("Authorization", "Bearer ${TOKEN}"), ("X-Unset", "${NOT_SET}"))
+                f"http://127.0.0.1:{first.port}",
+                (("Authorization", "Bearer ${TOKEN}"), ("X-Unset", "${NOT_SET}")),
             ),
         ),
         environ={"TOKEN": "s3cret"},
@@ -195,4 +198,74 @@ def test_offline_sandbox_with_a_local_mirror_is_still_network_unavailable(
     assert [f.code for f in report.findings] == ["LK809"]
     assert report.findings[0].message.startswith(
         "network unavailable: 3 links (3 URLs on 3 hosts) were not checked"
+    )
+
+
+def test_no_network_is_decided_without_waiting_for_every_lookup(config: Config) -> None:
+    # As without a network, where a few lookups fail at once and the rest block
+    # for the resolver's own timeout: the audit must not wait for 200 of them.
+    blocked = asyncio.Event()
+    asked: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        if host.startswith("fails"):
+            raise ResolutionError(f"DNS lookup failed for {host}: Name or service not known")
+        await blocked.wait()  # never set: a lookup that does not return
+        return []
+
+    hosts = ["fails-0.org", "fails-1.org", *(f"blocks-{n}.org" for n in range(200))]
+    urls = [f"https://{host}/page" for host in hosts]
+    outcome: list[Any] = []
+
+    def audit() -> None:
+        outcome.append(
+            check_links(
+                [document(*urls)],
+                config,
+                settings=settings(allow_private=False, timeout=600.0),
+                guard=Guard(resolve=resolve),
+            )
+        )
+
+    worker = threading.Thread(target=audit, daemon=True)
+    worker.start()
+    worker.join(60)  # a hang guard: without the early decision this takes 600 s
+    assert outcome, "the audit did not decide that the network is unavailable"
+    report = outcome[0]
+    assert [f.code for f in report.findings] == ["LK809"]
+    assert report.findings[0].message.startswith(
+        "network unavailable: 202 links (202 URLs on 202 hosts) were not checked"
+    )
+    assert report.network_unavailable
+
+
+def test_lookups_that_never_return_are_no_network_too(config: Config) -> None:
+    never = asyncio.Event()
+
+    async def resolve(host: str, port: int) -> list[str]:
+        await never.wait()
+        return []
+
+    urls = [f"https://host-{n}.org/page" for n in range(50)]
+    outcome: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: outcome.append(
+            check_links(
+                [document(*urls)],
+                config,
+                settings=settings(allow_private=False, timeout=600.0),
+                guard=Guard(resolve=resolve),
+            )
+        ),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(60)  # a hang guard: without the early decision this takes 600 s
+    assert outcome, "the audit did not decide that the network is unavailable"
+    assert [f.code for f in outcome[0].findings] == ["LK809"]
+    assert (
+        outcome[0]
+        .findings[0]
+        .message.endswith("no host could be reached (no connection made within 1.5 s)")
     )

@@ -16,7 +16,7 @@ from ..findings import Finding, Report, Severity
 from ..registry import Rule, Violation
 from ..saferegex import RegexTimeout
 from . import rules
-from .cache import LinkCache
+from .cache import LinkCache, verdict_key
 from .config import LinkSettings, settings_from
 from .fetch import Fetcher, Stats, refusal
 from .limits import Limits
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class LinkOccurrence:
     """One place a URL is written: the unit findings are reported at."""
 
     path: str
@@ -80,7 +80,7 @@ class Summary:
 class LinkReport:
     findings: list[Finding]
     results: dict[str, UrlResult]
-    occurrences: list[Occurrence]
+    occurrences: list[LinkOccurrence]
     summary: Summary
     #: Problems with the audit itself (a discarded cache), for stderr.
     warnings: list[str] = field(default_factory=list)
@@ -121,7 +121,7 @@ def check_links(
     """
     settings = settings or settings_from(config)
     occurrences = [
-        Occurrence(doc.relpath, link.line, link.column, link.url, link.kind)
+        LinkOccurrence(doc.relpath, link.line, link.column, link.url, link.kind)
         for doc in documents
         for link in doc.links
     ]
@@ -149,7 +149,7 @@ def check_links(
 
 
 async def _audit(
-    occurrences: list[Occurrence],
+    occurrences: list[LinkOccurrence],
     settings: LinkSettings,
     use_cache: bool,
     guard: Guard,
@@ -161,33 +161,42 @@ async def _audit(
         fragments[occurrence.base].add(occurrence.fragment)
     results: dict[str, UrlResult] = {}
     to_fetch: dict[str, frozenset[str]] = {}
-    now = time.time()
-    cache = LinkCache.load(settings.cache_file if use_cache else None, settings.cache_ttl, now)
-    for url, wanted in fragments.items():
-        found = {f for f in wanted if f}
-        skip = _skip(url, settings)
-        if skip is not None:
-            results[url] = skip
-            continue
-        cached = cache.get(url, frozenset(found))
-        if cached is not None:
-            results[url] = cached
-        else:
-            to_fetch[url] = frozenset(found)
-    stats = Stats()
-    fetched, any_answer = await _fetch_all(
-        to_fetch, settings, guard, stats, callback, done=len(results), total=len(fragments)
+    cache = LinkCache.load(
+        settings.cache_file if use_cache else None,
+        settings.cache_ttl,
+        time.time(),
+        verdict_key(settings),
     )
+    try:
+        for url, wanted in fragments.items():
+            found = {f for f in wanted if f}
+            skip = _skip(url, settings)
+            if skip is not None:
+                results[url] = skip
+                continue
+            cached = cache.get(url, frozenset(found))
+            if cached is not None:
+                results[url] = cached
+            else:
+                to_fetch[url] = frozenset(found)
+        stats = Stats()
+        run = await _fetch_all(
+            to_fetch,
+            settings,
+            guard,
+            stats,
+            _saving(cache, callback),
+            done=len(results),
+            total=len(fragments),
+        )
+    finally:
+        cache.save()
+    fetched = run.results
     results.update(fetched)
-    unavailable = _network_unavailable(fetched, any_answer)
+    unavailable = run.offline or _network_unavailable(fetched, run.any_answer)
     if unavailable:
         for url in fetched:
             results[url] = UrlResult(url, Verdict.UNAVAILABLE, "network unavailable")
-    else:
-        for result in fetched.values():
-            cache.put(result)
-        if use_cache:
-            cache.save()
     findings = _findings(occurrences, results, settings, fetched if unavailable else {})
     return LinkReport(
         findings=findings,
@@ -202,7 +211,24 @@ async def _audit(
     )
 
 
+def _saving(cache: LinkCache, callback: ProgressCallback | None) -> ProgressCallback:
+    """A callback that stores each answer as it arrives, then calls ``callback``."""
+
+    def on_result(done: int, total: int, result: UrlResult) -> None:
+        cache.put(result)
+        if callback is not None:
+            callback(done, total, result)
+
+    return on_result
+
+
+#: Template syntax (MyST substitutions, Jinja): the URL is only known after rendering.
+_TEMPLATE = ("{{", "}}", "{%", "%}")
+
+
 def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
+    if any(marker in url for marker in _TEMPLATE):
+        return UrlResult(url, Verdict.IGNORED, "a template expression, not a URL")
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return UrlResult(url, Verdict.IGNORED, f"{scheme} links are not checked")
@@ -217,27 +243,44 @@ def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
     return None
 
 
+#: Seconds after which a run in which no connection was made, and a host could
+#: not be reached or no name resolved, is decided to have no network (its
+#: remaining URLs are not tried).
+OFFLINE_DECISION = 1.5
+
+
+@dataclass
+class _Run:
+    results: dict[str, UrlResult]
+    any_answer: bool = False
+    offline: bool = False
+
+
 async def _fetch_all(
     urls: Mapping[str, frozenset[str]],
     settings: LinkSettings,
     guard: Guard,
     stats: Stats,
-    callback: ProgressCallback | None,
+    callback: ProgressCallback,
     done: int,
     total: int,
-) -> tuple[dict[str, UrlResult], bool]:
+) -> _Run:
     if not urls:
-        return {}, False
+        return _Run({})
     limits = Limits(settings.concurrency, settings.per_host_concurrency)
+    # One pool per origin (see GuardedTransport): the host's gate already keeps
+    # its requests in flight to per-host-concurrency; the slack covers a connection
+    # still closing after its request was abandoned, so the pool never queues.
+    per_origin = settings.per_host_concurrency + 2
     pool = httpx.Limits(
-        max_connections=settings.concurrency,
-        max_keepalive_connections=settings.concurrency,
-        keepalive_expiry=30,
+        max_connections=per_origin, max_keepalive_connections=per_origin, keepalive_expiry=30
     )
     transport = GuardedTransport(guard, pool, verify=guard.ssl_context or True)
     timeout = httpx.Timeout(settings.timeout, pool=None)
-    results: dict[str, UrlResult] = {}
+    run = _Run({})
     counter = [done]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
     ) as client:
@@ -245,16 +288,41 @@ async def _fetch_all(
 
         async def one(url: str) -> None:
             result = await fetcher.check(url, urls[url])
-            results[url] = result
+            run.results[url] = result
             counter[0] += 1
-            if callback is not None:
-                callback(counter[0], total, result)
+            callback(counter[0], total, result)
 
         # Busiest hosts first: their queues decide when the run can end.
-        async with asyncio.TaskGroup() as group:
-            for url in _busiest_first(urls):
-                group.create_task(one(url))
-    return results, fetcher.any_answer
+        pending = {asyncio.ensure_future(one(url)) for url in _busiest_first(urls)}
+        end = started + settings.budget if settings.budget else None
+        _, pending = await asyncio.wait(
+            pending, timeout=_until(loop, started + OFFLINE_DECISION, end)
+        )
+        if pending and not guard.connected and (fetcher.unreached or not guard.resolved):
+            # Nothing connected, and lookups fail or do not even return: no network.
+            run.offline = True
+        elif pending and (end is None or loop.time() < end):
+            _, pending = await asyncio.wait(pending, timeout=_until(loop, None, end))
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        run.any_answer = fetcher.any_answer
+    for url in urls:
+        if url in run.results:
+            continue
+        if run.offline:
+            detail = f"no connection made within {OFFLINE_DECISION:g} s"
+            run.results[url] = UrlResult(url, Verdict.UNAVAILABLE, detail, no_route=True)
+        else:
+            detail = f"not checked: the audit's budget of {settings.budget:g} s was spent"
+            run.results[url] = UrlResult(url, Verdict.OVER_BUDGET, detail)
+    return run
+
+
+def _until(loop: asyncio.AbstractEventLoop, first: float | None, end: float | None) -> float | None:
+    """Seconds from now to the earlier of two loop times (``None``: no limit)."""
+    times = [t for t in (first, end) if t is not None]
+    return max(0.0, min(times) - loop.time()) if times else None
 
 
 def _busiest_first(urls: Iterable[str]) -> list[str]:
@@ -294,7 +362,7 @@ _RULES: dict[Verdict, Rule] = {
 
 
 def _findings(
-    occurrences: list[Occurrence],
+    occurrences: list[LinkOccurrence],
     results: Mapping[str, UrlResult],
     settings: LinkSettings,
     unchecked: Mapping[str, UrlResult],
@@ -311,12 +379,49 @@ def _findings(
                 f"anchor '#{occurrence.fragment}' not found on {result.final_url or result.url}"
             )
             findings.append(rules.MISSING_ANCHOR.finding(_violation(occurrence, message)))
+        if (
+            result.verdict.working
+            and result.anchors_too_big is not None
+            and occurrence.fragment
+            and occurrence.fragment not in result.anchors_found
+            and occurrence.fragment in result.anchors_unchecked
+        ):
+            size = result.anchors_too_big / (1024 * 1024)
+            message = (
+                f"anchor '#{occurrence.fragment}' not checked (page over {size:g} MB,"
+                " anchor-max-bytes)"
+            )
+            findings.append(rules.ANCHOR_NOT_CHECKED.finding(_violation(occurrence, message)))
     if unchecked:
         findings.append(_unavailable_finding(occurrences, unchecked, settings))
+    over = {url: r for url, r in results.items() if r.verdict is Verdict.OVER_BUDGET}
+    if over:
+        findings.append(_over_budget_finding(occurrences, over, settings))
     return findings
 
 
-def _violation(occurrence: Occurrence, message: str) -> Violation:
+def _affected(
+    occurrences: list[LinkOccurrence], urls: Mapping[str, UrlResult]
+) -> tuple[list[LinkOccurrence], LinkOccurrence]:
+    """The occurrences of ``urls``, and the first of them (where a summary finding goes)."""
+    affected = [o for o in occurrences if o.base in urls]
+    return affected, min(affected, key=lambda o: (o.path, o.line, o.column))
+
+
+def _over_budget_finding(
+    occurrences: list[LinkOccurrence],
+    over: Mapping[str, UrlResult],
+    settings: LinkSettings,
+) -> Finding:
+    affected, first = _affected(occurrences, over)
+    message = (
+        f"budget of {settings.budget:g} s spent: {len(affected)} links ({len(over)} URLs)"
+        " were not checked"
+    )
+    return rules.OVER_BUDGET.finding(Violation(first.path, first.line, first.column, message))
+
+
+def _violation(occurrence: LinkOccurrence, message: str) -> Violation:
     return Violation(occurrence.path, occurrence.line, occurrence.column, message, occurrence.url)
 
 
@@ -339,12 +444,11 @@ def _message(result: UrlResult) -> str:
 
 
 def _unavailable_finding(
-    occurrences: list[Occurrence],
+    occurrences: list[LinkOccurrence],
     unchecked: Mapping[str, UrlResult],
     settings: LinkSettings,
 ) -> Finding:
-    affected = [o for o in occurrences if o.base in unchecked]
-    first = min(affected, key=lambda o: (o.path, o.line, o.column))
+    affected, first = _affected(occurrences, unchecked)
     hosts = {(urlsplit(url).hostname or "") for url in unchecked}
     reason = next(iter(sorted(r.detail for r in unchecked.values() if r.no_route)), "")
     message = (
@@ -359,7 +463,12 @@ def _unavailable_finding(
 def _summary(results: Mapping[str, UrlResult]) -> Summary:
     counts: dict[str, int] = defaultdict(int)
     for result in results.values():
-        if result.verdict in (Verdict.SKIPPED, Verdict.IGNORED, Verdict.UNAVAILABLE):
+        if result.verdict in (
+            Verdict.SKIPPED,
+            Verdict.IGNORED,
+            Verdict.UNAVAILABLE,
+            Verdict.OVER_BUDGET,
+        ):
             counts["skipped"] += 1
             continue
         counts["checked"] += 1

@@ -1,25 +1,60 @@
 """Successful results kept between runs, so a second run within the TTL sends nothing.
 
-Only working links are kept: a failure is always checked again. The file is JSON
-with a format marker; a corrupt or foreign file is discarded with a warning, and
-writes go to a temporary file renamed over the old one, so a crash never leaves half
-a cache behind.
+Only working links are kept: a failure is always checked again. The store is an
+SQLite file of its own (the history store lives in another file): each answer is
+committed as it arrives, so an interrupted run keeps what it learnt; concurrent
+runs share it through SQLite's locking, and an update merges the anchors already
+known instead of overwriting them. Entries are keyed on the URL *and* on the
+settings that change a verdict (accepted statuses, anchors, allowed redirects...),
+so a verdict reached under other settings is never reused.
+
+A file that cannot be used (not SQLite, another schema, a corrupt entry) is moved
+aside or dropped with a warning: the cache never breaks a run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-import tempfile
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .results import UrlResult, Verdict
+from .config import LinkSettings
+from .results import Hop, UrlResult, Verdict
 
 FORMAT = "docs-audit-link-cache"
-VERSION = 1
+VERSION = 2
+#: Milliseconds a run waits for another run's write to finish.
+BUSY_TIMEOUT_MS = 5000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    url TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    checked REAL NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (url, settings)
+);
+"""
+
+
+def verdict_key(settings: LinkSettings) -> str:
+    """A fingerprint of the settings that can change a verdict."""
+    parts = {
+        "accept-status": sorted(settings.accept_status),
+        "anchors": settings.anchors,
+        "anchor-ignore": [p.pattern for p in settings.anchor_ignore],
+        "anchor-ignore-urls": [p.pattern for p in settings.anchor_ignore_urls],
+        "anchor-max-bytes": settings.anchor_max_bytes,
+        "allowed-redirects": [[s.pattern, t.pattern] for s, t in settings.allowed_redirects],
+        "max-redirects": settings.max_redirects,
+    }
+    text = json.dumps(parts, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -27,40 +62,96 @@ class LinkCache:
     path: Path | None
     ttl: float
     now: float
+    key: str = ""
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     warning: str | None = None
+    _db: sqlite3.Connection | None = None
 
     @classmethod
-    def load(cls, path: Path | None, ttl: float, now: float) -> LinkCache:
-        cache = cls(path, ttl, now)
-        if path is None or not path.exists():
+    def load(cls, path: Path | None, ttl: float, now: float, key: str = "") -> LinkCache:
+        """Open the store at ``path`` (``None``: keep nothing) and read the fresh entries."""
+        cache = cls(path, ttl, now, key)
+        if path is None:
             return cache
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            cache.warning = f"{path}: link cache is unreadable ({_reason(exc)}); starting afresh"
-            return cache
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            cache.warning = f"{path}: not a docs-audit link cache; starting afresh"
-            return cache
-        if data.get("version") != VERSION or not isinstance(data.get("entries"), dict):
-            cache.warning = f"{path}: link cache of another version; starting afresh"
-            return cache
-        cache.entries = {
-            url: entry
-            for url, entry in data["entries"].items()
-            if isinstance(url, str) and _valid(entry)
-        }
-        if len(cache.entries) != len(data["entries"]):
-            cache.warning = f"{path}: dropped malformed link cache entries"
+            cache._open(path)
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            cache._close()
+            if _damaged(exc) and path.exists():
+                cache._set_aside(path, _reason(exc))
+                try:
+                    cache._open(path)
+                except (sqlite3.Error, OSError) as again:
+                    cache._close()
+                    cache._disable(f"link cache cannot be used ({_reason(again)})")
+            else:
+                cache._disable(f"link cache cannot be used ({_reason(exc)})")
         return cache
+
+    def _open(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("PRAGMA journal_mode = WAL")  # concurrent readers and one writer
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.executescript(_SCHEMA)
+        db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('format', ?), ('version', ?)",
+            (FORMAT, str(VERSION)),
+        )
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != FORMAT:
+            raise ValueError("not a docs-audit link cache")
+        if meta.get("version") != str(VERSION):
+            raise ValueError("link cache of another version")
+        rows = db.execute(
+            "SELECT url, data FROM results WHERE settings = ? AND checked >= ?",
+            (self.key, self.now - self.ttl),
+        ).fetchall()
+        dropped = 0
+        for url, data in rows:
+            entry = _decode(data)
+            if isinstance(url, str) and entry is not None:
+                self.entries[url] = entry
+            else:
+                dropped += 1
+        if dropped:
+            self.warning = f"{path}: dropped {dropped} malformed link cache entries"
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        aside = path.with_name(path.name + ".corrupt")
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                path.with_name(path.name + suffix).unlink()
+        try:
+            os.replace(path, aside)
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self.warning = f"{path}: link cache discarded ({reason}); starting afresh"
+        self.entries.clear()
+
+    def _disable(self, reason: str) -> None:
+        self.warning = f"{self.path}: {reason}; results are not cached this run"
+        self.path = None
+        self.entries.clear()
+
+    def _close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
 
     def get(self, url: str, fragments: frozenset[str]) -> UrlResult | None:
         """The cached result when it is fresh and answers for every fragment."""
         entry = self.entries.get(url)
         if entry is None or self.now - float(entry["checked"]) > self.ttl:
             return None
-        result = UrlResult(
+        known = frozenset(entry["anchors_found"]) | frozenset(entry["anchors_unchecked"])
+        if not fragments <= known:
+            return None
+        return UrlResult(
             url,
             Verdict(entry["verdict"]),
             str(entry.get("detail", "")),
@@ -69,105 +160,129 @@ class LinkCache:
             anchors_found=frozenset(entry["anchors_found"]) & fragments,
             anchors_unchecked=frozenset(entry["anchors_unchecked"]) & fragments,
             cached=True,
-            redirects=_redirects(entry.get("redirects")),
-            content_type=_text(entry.get("content_type")),
+            hops=tuple(Hop(*hop) for hop in entry["hops"]),
+            anchors_too_big=entry.get("too_big"),
         )
-        known = frozenset(entry["anchors_found"]) | frozenset(entry["anchors_unchecked"])
-        return result if fragments <= known else None
 
     def put(self, result: UrlResult) -> None:
-        """Keep ``result`` if it is a success; forget the URL otherwise."""
-        if not result.verdict.working or result.cached:
-            if not result.verdict.working:
-                self.entries.pop(result.url, None)
+        """Keep ``result`` at once if it is a success; forget the URL otherwise."""
+        if result.cached:
             return
-        previous = self.entries.get(result.url)
-        found = set(result.anchors_found)
-        unchecked = set(result.anchors_unchecked)
-        if previous is not None and self.now - float(previous["checked"]) <= self.ttl:
-            found |= set(previous["anchors_found"])
-            unchecked |= set(previous["anchors_unchecked"])
-        self.entries[result.url] = {
+        if not result.verdict.working:
+            self.entries.pop(result.url, None)
+            self._write("DELETE FROM results WHERE url = ? AND settings = ?", result.url)
+            return
+        entry: dict[str, Any] = {
             "verdict": result.verdict.value,
             "detail": result.detail,
             "status": result.status,
             "final_url": result.final_url,
-            "anchors_found": sorted(found),
-            "anchors_unchecked": sorted(unchecked),
+            "anchors_found": sorted(result.anchors_found),
+            "anchors_unchecked": sorted(result.anchors_unchecked),
+            "hops": [[h.url, h.status, h.target] for h in result.hops],
+            "too_big": result.anchors_too_big,
             "checked": self.now,
-            "redirects": [list(hop) for hop in result.redirects],
-            "content_type": result.content_type,
         }
+        self.entries[result.url] = entry
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT data, checked FROM results WHERE url = ? AND settings = ?",
+                    (result.url, self.key),
+                ).fetchone()
+                # Another run (or an earlier one) may know other anchors of this page.
+                previous = _decode(row[0]) if row else None
+                if previous is not None and self.now - float(row[1]) <= self.ttl:
+                    for name in ("anchors_found", "anchors_unchecked"):
+                        entry[name] = sorted(set(entry[name]) | set(previous[name]))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                    (result.url, self.key, self.now, json.dumps(entry)),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._close()
+            self._disable(f"link cache cannot be written ({_reason(exc)})")
+
+    def _write(self, statement: str, url: str) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute(statement, (url, self.key))
+        except sqlite3.Error as exc:
+            self._close()
+            self._disable(f"link cache cannot be written ({_reason(exc)})")
 
     def save(self) -> None:
-        """Write atomically; expired entries are dropped."""
-        if self.path is None:
-            return
-        live = {
-            url: entry
-            for url, entry in sorted(self.entries.items())
-            if self.now - float(entry["checked"]) <= self.ttl
-        }
-        payload = json.dumps(
-            {"format": FORMAT, "version": VERSION, "entries": live}, indent=1, sort_keys=True
-        )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(payload)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        """Drop expired entries and close; every answer was written as it came."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("DELETE FROM results WHERE checked < ?", (self.now - self.ttl,))
+        self._close()
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _redirects(value: Any) -> tuple[tuple[int, str], ...]:
-    """The redirect chain of an entry; entries written before it was kept have none."""
-    if not isinstance(value, list):
-        return ()
-    hops = []
-    for hop in value:
-        if not (
-            isinstance(hop, list)
-            and len(hop) == 2
-            and isinstance(hop[0], int)
-            and isinstance(hop[1], str)
-        ):
-            return ()
-        hops.append((hop[0], hop[1]))
-    return tuple(hops)
+def _decode(data: Any) -> dict[str, Any] | None:
+    """A stored entry, or ``None`` when it is malformed (deep nesting included)."""
+    if not isinstance(data, str) or len(data) > 1_000_000:
+        return None
+    try:
+        entry = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return entry if _valid(entry) else None
 
 
 def _valid(entry: Any) -> bool:
     if not isinstance(entry, dict):
         return False
     try:
-        Verdict(entry["verdict"])
+        verdict = Verdict(entry["verdict"])
         float(entry["checked"])
     except (KeyError, ValueError, TypeError):
         return False
+    hops = entry.get("hops")
     return (
-        all(
+        verdict.working
+        and all(
             isinstance(entry.get(key), list) and all(isinstance(x, str) for x in entry[key])
             for key in ("anchors_found", "anchors_unchecked")
         )
-        and Verdict(entry["verdict"]).working
+        and isinstance(hops, list)
+        and all(
+            isinstance(h, list)
+            and len(h) == 3
+            and isinstance(h[0], str)
+            and isinstance(h[1], int)
+            and isinstance(h[2], str)
+            for h in hops
+        )
+        and (entry.get("status") is None or isinstance(entry["status"], int))
+        and (entry.get("final_url") is None or isinstance(entry["final_url"], str))
+        and (entry.get("too_big") is None or isinstance(entry["too_big"], int))
     )
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON at line {exc.lineno}"
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8"
+def _damaged(exc: BaseException) -> bool:
+    """Whether the file itself is unusable (set it aside), not merely busy or unwritable."""
+    if isinstance(exc, ValueError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        transient = ("locked", "busy", "unable to open", "readonly", "disk i/o", "full")
+        return not any(word in text for word in transient)
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValueError):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError):
+        return str(exc) or "not an SQLite database"
     return getattr(exc, "strerror", None) or type(exc).__name__

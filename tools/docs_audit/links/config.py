@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Mapping
@@ -23,7 +24,11 @@ DEFAULT_USER_AGENT = "docs-audit-linkcheck/0.1 (+https://pypi.org/project/docs-a
 class LinksTable:
     """``[tool.docs-audit.links]``: the link audit."""
 
-    concurrency: int = setting(16, "Requests in flight at once, over all hosts.", gt=0)
+    concurrency: int = setting(
+        64,
+        "Requests being served at once, over all hosts (one kept waiting counts for a second).",
+        gt=0,
+    )
     per_host_concurrency: int = setting(
         2,
         "Requests in flight at once to one host (RFC 2616's polite two).",
@@ -44,7 +49,8 @@ class LinksTable:
     max_redirects: int = setting(10, "Redirects followed before the link counts as broken.", ge=0)
     cache_file: str = setting(
         "",
-        "Result cache, relative to the project root (default: <cache-dir>/links.json).",
+        "Result cache (SQLite), relative to the project root"
+        " (default: <cache-dir>/link-cache.sqlite).",
     )
     cache_ttl: int = setting(
         86400,
@@ -84,7 +90,8 @@ class LinksTable:
     )
     headers: dict[str, Any] = setting(
         {},
-        "Host glob to a table of extra headers; ${VAR} is replaced from the environment.",
+        "Origin ([http(s)://]host-glob[:port]; https and 443 by default) to a table of extra"
+        " headers, sent to that origin only; ${VAR} is replaced from the environment.",
     )
     allow_private: bool = setting(
         False,
@@ -95,7 +102,22 @@ class LinksTable:
         False,
         "Make an unreachable network an error instead of a warning.",
     )
+    timeout_retries: int = setting(
+        0, "Further attempts after a timeout, each after the host's other work.", ge=0
+    )
+    request_deadline: float = setting(
+        30.0, "Seconds one request may take in all: connection, headers and body.", gt=0
+    )
+    min_rate: int = setting(
+        1024, "Slowest accepted body transfer in bytes per second (0: no minimum).", ge=0
+    )
+    budget: float = setting(
+        0.0, "Seconds the whole link audit may take (0: no limit); the rest is not checked.", ge=0
+    )
 
+
+#: The link cache's file in the cache folder (the history store has its own).
+CACHE_NAME = "link-cache.sqlite"
 
 HISTORY_NAME = "links-history.sqlite"
 
@@ -104,10 +126,46 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class HostHeaders:
-    """Extra headers for hosts matching ``pattern`` (a glob such as ``*.github.com``)."""
+    """Extra headers for one origin: ``pattern`` is ``[scheme://]host-glob[:port]``.
+
+    Without a scheme the origin is ``https`` on port 443: a token is never sent in
+    clear text or to another port of the same host unless the key names them.
+    """
 
     pattern: str
     headers: tuple[tuple[str, str], ...]
+
+    def matches(self, scheme: str, host: str, port: int | None) -> bool:
+        """Whether a request to ``scheme://host:port`` is of this origin."""
+        want_scheme, glob, want_port = parse_origin(self.pattern)
+        port = port if port is not None else DEFAULT_PORTS.get(scheme)
+        return (
+            scheme == want_scheme and port == want_port and fnmatch.fnmatchcase(host.lower(), glob)
+        )
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def parse_origin(pattern: str) -> tuple[str, str, int | None]:
+    """``(scheme, host glob, port)`` of a headers key; https and 443 by default."""
+    scheme, separator, rest = pattern.partition("://")
+    if not separator:
+        scheme, rest = "https", pattern
+    scheme = scheme.lower()
+    rest = rest.rstrip("/")
+    port = DEFAULT_PORTS.get(scheme)
+    if rest.startswith("["):  # an IPv6 literal
+        host, _, tail = rest[1:].partition("]")
+        if tail.startswith(":") and tail[1:].isdigit():
+            port = int(tail[1:])
+    else:
+        host, colon, tail = rest.rpartition(":")
+        if colon and tail.isdigit():
+            port = int(tail)
+        else:
+            host = rest
+    return scheme, host.lower(), port
 
 
 #: The declared defaults, from which :class:`LinkSettings` takes its own.
@@ -149,6 +207,10 @@ class LinkSettings:
     allow_private: bool = _DEFAULT.allow_private
     user_agent: str = _DEFAULT.user_agent
     require_network: bool = _DEFAULT.require_network
+    timeout_retries: int = _DEFAULT.timeout_retries
+    request_deadline: float = _DEFAULT.request_deadline
+    min_rate: int = _DEFAULT.min_rate
+    budget: float = _DEFAULT.budget
     #: Environment used for ${VAR} in headers (the process environment by default).
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), compare=False)
 
@@ -179,9 +241,7 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
         retry_after_cap=table.retry_after_cap,
         max_redirects=table.max_redirects,
         cache_file=(
-            (config.root / table.cache_file)
-            if table.cache_file
-            else config.cache_dir / "links.json"
+            (config.root / table.cache_file) if table.cache_file else config.cache_dir / CACHE_NAME
         ),
         cache_ttl=table.cache_ttl,
         history_file=(
@@ -202,10 +262,14 @@ def settings_from(config: Config, overrides: Mapping[str, Any] | None = None) ->
         anchor_ignore=_patterns(table.anchor_ignore, "anchor-ignore", where),
         anchor_ignore_urls=_patterns(table.anchor_ignore_urls, "anchor-ignore-urls", where),
         anchor_max_bytes=table.anchor_max_bytes,
-        headers=_headers(table.headers, where),
+        headers=_headers(table.headers, where, os.environ),
         allow_private=table.allow_private,
         user_agent=table.user_agent,
         require_network=table.require_network,
+        timeout_retries=table.timeout_retries,
+        request_deadline=table.request_deadline,
+        min_rate=table.min_rate,
+        budget=table.budget,
     )
 
 
@@ -225,17 +289,47 @@ def _patterns(patterns: list[str], key: str, where: str) -> tuple[SafePattern, .
     return tuple(_compile(p, key, where) for p in patterns)
 
 
-def _headers(value: Mapping[str, Any], where: str) -> tuple[HostHeaders, ...]:
+def _headers(
+    value: Mapping[str, Any], where: str, environ: Mapping[str, str]
+) -> tuple[HostHeaders, ...]:
     result = []
     for pattern, headers in value.items():
+        key = f"{where}'docs-audit.links.headers.{pattern}'"
         if not isinstance(headers, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
         ):
-            raise UsageError(
-                f"{where}'docs-audit.links.headers.{pattern}' must be a table of header = \"value\""
-            )
+            raise UsageError(f'{key} must be a table of header = "value"')
+        scheme, host, _ = parse_origin(pattern)
+        if scheme not in DEFAULT_PORTS or not host:
+            raise UsageError(f"{key}: expected [http(s)://]host[:port], got {pattern!r}")
+        for name, template in headers.items():
+            problem = header_problem(name, template, environ)
+            if problem is not None:
+                raise UsageError(f"{key}: header {name!r}: {problem}")
         result.append(HostHeaders(pattern.lower(), tuple(headers.items())))
     return tuple(result)
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+#: What a header value may hold: visible ASCII and Latin-1, spaces and tabs inside.
+_VALUE = re.compile(r"[\x21-\x7e\xa0-\xff](?:[\x20-\x7e\t\xa0-\xff]*[\x21-\x7e\xa0-\xff])?")
+
+
+def header_problem(name: str, template: str, environ: Mapping[str, str]) -> str | None:
+    """Why the header cannot be sent (naming variables, never a value), or ``None``."""
+    if not _TOKEN.fullmatch(name):
+        return "not a valid header name"
+    for variable in _ENV.findall(template):
+        found = environ.get(variable, "")
+        if found and not _VALUE.fullmatch(found):
+            return (
+                f"${{{variable}}} holds a character a header cannot carry (a line break,"
+                " a control character or surrounding space?); its value is not shown"
+            )
+    resolved = substitute(template, environ)
+    if resolved is not None and resolved and not _VALUE.fullmatch(resolved):
+        return "the value holds a character a header cannot carry; it is not shown"
+    return None
 
 
 def substitute(value: str, environ: Mapping[str, str]) -> str | None:

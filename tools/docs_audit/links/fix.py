@@ -42,7 +42,7 @@ from .results import UrlResult, Verdict
 if TYPE_CHECKING:
     from ..config import Config
     from ..findings import Finding
-    from .api import LinkReport, Occurrence
+    from .api import LinkOccurrence, LinkReport
     from .config import LinkSettings
     from .network import Guard
 
@@ -189,7 +189,7 @@ def without_fixed(findings: Iterable[Finding], fixed: Iterable[Rewrite]) -> list
 
 
 def _new_url(
-    occurrence: Occurrence,
+    occurrence: LinkOccurrence,
     result: UrlResult,
     twin: UrlResult | None,
     settings: LinkSettings,
@@ -202,7 +202,7 @@ def _new_url(
         why_not = why_not_rewrite(occurrence.base, target, settings)
         if why_not:
             return None, why_not
-        status = next(s for s, t in result.redirects if t == target)
+        status = next(hop.status for hop in result.hops if hop.target == target)
         return _with_fragment(target, occurrence.fragment), f"permanent redirect ({status})"
     if twin is not None and _answers_the_same(result, twin):
         target = twin.url

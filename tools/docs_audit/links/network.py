@@ -6,9 +6,11 @@ name cannot resolve to a public address first and a private one later).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 import ssl
+import threading
 import typing
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -64,16 +66,48 @@ def unsafe_address(address: str) -> str | None:
     return None if ip.is_global else "a non-public address"
 
 
+#: Lookups running at once (each holds a thread while the system resolver works).
+LOOKUPS = 16
+_lookups: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
 async def system_resolve(host: str, port: int) -> list[str]:
-    """Addresses of ``host`` from the system resolver, in its preferred order."""
+    """Addresses of ``host`` from the system resolver, in its preferred order.
+
+    Each lookup runs in a daemon thread of its own rather than in asyncio's default
+    executor: without a network a lookup can block for the resolver's own timeout,
+    and ``asyncio.run`` (and the interpreter) would wait for those threads at exit
+    although the audit has long decided.
+    """
     loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise ResolutionError(f"DNS lookup failed for {host}: {exc.strerror}") from None
-    except UnicodeError:
-        raise ResolutionError(f"invalid host name {host!r}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    semaphore = _lookups.setdefault(loop, asyncio.Semaphore(LOOKUPS))
+    async with semaphore:
+        future: asyncio.Future[list[str]] = loop.create_future()
+
+        def deliver(outcome: list[str] | BaseException) -> None:
+            if future.done():
+                return
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+        def lookup() -> None:
+            outcome: list[str] | BaseException
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                outcome = list(dict.fromkeys(str(info[4][0]) for info in infos))
+            except socket.gaierror as exc:
+                outcome = ResolutionError(f"DNS lookup failed for {host}: {exc.strerror}")
+            except (UnicodeError, ValueError):
+                outcome = ResolutionError(f"invalid host name {host!r}")
+            except OSError as exc:
+                outcome = ResolutionError(f"DNS lookup failed for {host}: {exc.strerror}")
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(deliver, outcome)
+
+        threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
+        return await future
 
 
 @dataclass
@@ -87,18 +121,37 @@ class Guard:
     #: Certificates trusted for https (``None``: the system's; tests trust their own CA).
     ssl_context: ssl.SSLContext | None = None
     _cache: dict[tuple[str, int], list[str] | BaseException] = field(default_factory=dict)
+    #: Whether any TCP connection was made (the network works, whatever links fail).
+    connected: bool = False
+    #: Whether any name resolved (DNS works, even if no connection was made yet).
+    resolved: bool = False
+    _pending: dict[tuple[str, int], asyncio.Future[list[str] | BaseException]] = field(
+        default_factory=dict
+    )
+
+    async def _lookup(self, host: str, port: int) -> list[str] | BaseException:
+        try:
+            found = await self.resolve(host, port)
+        except ResolutionError as exc:
+            return exc
+        if not found:
+            return ResolutionError(f"DNS lookup found no address for {host}")
+        self.resolved = True
+        return found
 
     async def addresses(self, host: str, port: int) -> list[str]:
-        """The addresses to connect to; raises ResolutionError or UnsafeAddressError."""
+        """The addresses to connect to; raises ResolutionError or UnsafeAddressError.
+
+        Requests to one host share one lookup, even while it is still running.
+        """
         key = (host.lower(), port)
         if key not in self._cache:
-            try:
-                found = await self.resolve(host, port)
-                if not found:
-                    raise ResolutionError(f"DNS lookup found no address for {host}")
-                self._cache[key] = found
-            except ResolutionError as exc:
-                self._cache[key] = exc
+            pending = self._pending.get(key)
+            if pending is None:
+                pending = self._pending[key] = asyncio.ensure_future(self._lookup(host, port))
+                pending.add_done_callback(lambda _: self._pending.pop(key, None))
+            # Shielded: one request giving up must not cancel the others' lookup.
+            self._cache[key] = await asyncio.shield(pending)
         cached = self._cache[key]
         if isinstance(cached, BaseException):
             raise cached
@@ -129,11 +182,14 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
+            else:
+                self._guard.connected = True
+                return stream
         assert error is not None
         raise error
 
@@ -149,21 +205,107 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport whose connection pool dials through :class:`Guard`.
+#: httpcore's exceptions and the httpx ones they become, most specific first.
+_MAPPED: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
 
-    httpx does not take a network backend, so the pool it builds is replaced by an
-    identical one that has ours (the pool is httpx's documented extension point in
-    httpcore; the attribute is stable across httpx 0.2x).
+
+def _as_httpx(exc: Exception) -> Exception:
+    """The httpx exception for an httpcore one (others unchanged), the cause kept."""
+    for source, target in _MAPPED:
+        if isinstance(exc, source):
+            mapped = target(str(exc))
+            mapped.__cause__ = exc
+            return mapped
+    return exc
+
+
+class _Stream(httpx.AsyncByteStream):
+    """A response body from httpcore, its errors turned into httpx ones."""
+
+    def __init__(self, inner: typing.AsyncIterable[bytes]) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> typing.AsyncIterator[bytes]:
+        try:
+            async for part in self._inner:
+                yield part
+        except Exception as exc:
+            raise _as_httpx(exc) from exc
+
+    async def aclose(self) -> None:
+        close = getattr(self._inner, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport over httpcore connection pools that dial through :class:`Guard`.
+
+    Built from public API only: httpcore's pool takes a ``network_backend``, and
+    httpx's ``AsyncBaseTransport`` is its documented extension point. One small pool
+    per origin: httpcore's pool scans all its connections for every request, so a
+    single pool over many hosts costs CPU in proportion to their number.
     """
 
     def __init__(self, guard: Guard, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> None:
-        super().__init__(limits=limits, verify=verify, trust_env=False)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_GuardedBackend(guard),
+        self._context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        self._limits = limits
+        self._backend = _GuardedBackend(guard)
+        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+
+    def _pool(self, url: httpx.URL) -> httpcore.AsyncConnectionPool:
+        key = (url.raw_scheme, url.raw_host, url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = httpcore.AsyncConnectionPool(
+                ssl_context=self._context,
+                max_connections=self._limits.max_connections,
+                max_keepalive_connections=self._limits.max_keepalive_connections,
+                keepalive_expiry=self._limits.keepalive_expiry,
+                network_backend=self._backend,
+            )
+        return pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
         )
+        try:
+            response = await self._pool(request.url).handle_async_request(core)
+        except Exception as exc:
+            raise _as_httpx(exc) from exc
+        assert isinstance(response.stream, typing.AsyncIterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_Stream(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        for pool in self._pools.values():
+            await pool.aclose()

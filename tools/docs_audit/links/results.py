@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag
 
+#: Redirect statuses that say the address moved for good.
+PERMANENT = frozenset({301, 308})
+
 
 class Verdict(enum.Enum):
     """One verdict per distinct URL; each error verdict has its own rule code."""
@@ -21,6 +24,8 @@ class Verdict(enum.Enum):
     SKIPPED = "skipped"  # private or reserved host: reported, not fetched
     IGNORED = "ignored"  # not http(s), or matched an ignore pattern: counted only
     UNAVAILABLE = "network-unavailable"
+    #: Not checked because the audit's overall budget was spent first.
+    OVER_BUDGET = "over-budget"
 
     @property
     def working(self) -> bool:
@@ -43,22 +48,33 @@ FAILURES = frozenset(
 )
 
 
-PERMANENT_REDIRECTS = frozenset({301, 308})
-
-
 class Failure(enum.Enum):
-    """Definitive failures (404, 410, an unknown host, a redirect loop) are errors at
-    once; transient ones (timeouts, resets, TLS errors, 5xx, 429, bot blocks) may pass
-    and are errors only once they last (``report-after`` runs, see links/history.py)."""
+    """Whether a failure will still be there on the next run.
+
+    Definitive: 404, 410 and other 4xx, an unknown host, a refused connection, a
+    redirect loop. Transient: timeouts, resets, TLS failures, 5xx, 403, 408, 429.
+    """
 
     DEFINITIVE = "definitive"
     TRANSIENT = "transient"
 
 
-def transient_status(status: int) -> bool:
-    """Statuses that say "not now" rather than "not here": 5xx, 429, 408, 425, and the
-    403s and non-standard codes (LinkedIn's 999) that bot blocks answer with."""
-    return status >= 500 or status in (403, 408, 425, 429)
+#: Statuses that say "try again later", not "this page is gone".
+#: 403 too: bot blocks come and go (issue 11).
+TRANSIENT_STATUSES = frozenset({403, 408, 425, 429}) | frozenset(range(500, 600))
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One redirect followed: ``url`` answered ``status`` with a Location of ``target``."""
+
+    url: str
+    status: int
+    target: str
+
+    @property
+    def permanent(self) -> bool:
+        return self.status in PERMANENT
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,12 @@ class UrlResult:
     """The outcome for ``url``; ``anchors_found``/``anchors_missing`` are fragments.
 
     ``anchors_unchecked`` holds fragments that could not be verified (the page is
-    not HTML, or anchors are turned off): they are not reported.
+    not HTML, or anchors are turned off): they are not reported. ``anchors_too_big``
+    is the size cap (bytes) when the page was larger than it, so wanted anchors were
+    not all looked for: reported as a warning, never as missing.
+
+    ``hops`` is the redirect chain followed (empty when the URL answered itself);
+    ``final_url`` is where it ended. ``failure`` classifies failed verdicts.
     """
 
     url: str
@@ -83,42 +104,45 @@ class UrlResult:
     no_route: bool = field(default=False, compare=False)
     #: ``True`` when the URL's own name resolved to an address the guard refuses.
     address_refused: bool = field(default=False, compare=False)
-    #: Every redirect followed, in order: (status, the address it pointed at).
-    redirects: tuple[tuple[int, str], ...] = field(default=(), compare=False)
+    hops: tuple[Hop, ...] = field(default=(), compare=False)
+    #: For a CONNECTION verdict: whether the cause may pass (a reset) or not (DNS, TLS).
+    transient_cause: bool = field(default=False, compare=False)
+    anchors_too_big: int | None = field(default=None, compare=False)
     #: The Content-Type of the final answer, when there was one.
     content_type: str | None = field(default=None, compare=False)
-    #: ``True`` when the host name does not resolve (a definitive failure).
-    unknown_host: bool = field(default=False, compare=False)
-
-    @property
-    def permanent_target(self) -> str | None:
-        """Where the leading run of permanent redirects (301, 308) ends, if there is one."""
-        moved = None
-        for status, target in self.redirects:
-            if status not in PERMANENT_REDIRECTS:
-                break
-            moved = target
-        return moved
-
-    @property
-    def failure(self) -> Failure | None:
-        """Whether a failure is for good or may pass (``None`` when the link did not fail)."""
-        if not self.verdict.failed:
-            return None
-        if self.verdict is Verdict.BROKEN:
-            if self.status is None or not transient_status(self.status):
-                return Failure.DEFINITIVE
-            return Failure.TRANSIENT
-        if self.verdict is Verdict.CONNECTION:
-            return Failure.DEFINITIVE if self.unknown_host else Failure.TRANSIENT
-        if self.verdict in (Verdict.TIMEOUT, Verdict.RATE_LIMITED):
-            return Failure.TRANSIENT
-        return Failure.DEFINITIVE  # redirect loops, too many redirects
 
     def covers(self, fragments: frozenset[str]) -> bool:
         """Whether this result already answers for every fragment in ``fragments``."""
         known = self.anchors_found | self.anchors_missing | self.anchors_unchecked
         return fragments <= known
+
+    @property
+    def permanent_redirect(self) -> bool:
+        """Every hop of the chain was permanent (301/308), and there was one at least."""
+        return bool(self.hops) and all(hop.permanent for hop in self.hops)
+
+    @property
+    def permanent_target(self) -> str | None:
+        """Where the leading run of permanent redirects ends, if the chain starts with one."""
+        moved = None
+        for hop in self.hops:
+            if not hop.permanent:
+                break
+            moved = hop.target
+        return moved
+
+    @property
+    def failure(self) -> Failure | None:
+        """Definitive or transient for a failed verdict; ``None`` otherwise."""
+        if not self.verdict.failed:
+            return None
+        if self.verdict in (Verdict.TIMEOUT, Verdict.RATE_LIMITED):
+            return Failure.TRANSIENT
+        if self.verdict is Verdict.BROKEN and self.status in TRANSIENT_STATUSES:
+            return Failure.TRANSIENT
+        if self.verdict is Verdict.CONNECTION and self.transient_cause:
+            return Failure.TRANSIENT
+        return Failure.DEFINITIVE
 
 
 def split_fragment(url: str) -> tuple[str, str]:

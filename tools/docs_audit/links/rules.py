@@ -191,3 +191,41 @@ TOO_MANY_REDIRECTS = _rule(
     Use instead: the final address of the page.
     """,
 )
+
+ANCHOR_NOT_CHECKED = _rule(
+    "LK811",
+    "anchor-not-checked",
+    """A ``#fragment`` could not be looked for: the page is larger than the anchor cap.
+
+    Why: pages are read at most ``anchor-max-bytes`` (16 MB by default) while
+    looking for anchors, so a huge page cannot make the audit slow or use much
+    memory; an anchor further down is neither found nor known to be missing.
+
+    Example::
+
+        https://example.org/all-in-one.html#appendix   -> page over 16 MB
+
+    Use instead: nothing, if the anchor is right; raise
+    ``[tool.docs-audit.links] anchor-max-bytes`` to check it.
+    """,
+    Severity.WARNING,
+)
+
+OVER_BUDGET = _rule(
+    "LK812",
+    "link-budget-spent",
+    """The audit's overall ``budget`` ran out before every link was checked.
+
+    Why: ``[tool.docs-audit.links] budget`` bounds the time of the whole link
+    audit (for a CI step with a time limit); the links left were not checked,
+    neither found working nor broken. Working results are cached, so the next run
+    starts with the links not checked this time.
+
+    Example::
+
+        budget of 60 s spent: 120 links (95 URLs) were not checked
+
+    Use instead: a larger budget, or run again (cached results are not fetched).
+    """,
+    Severity.WARNING,
+)
