@@ -85,20 +85,39 @@ def test_foreign_cache_is_discarded_with_a_warning(
     assert "DA010" not in again.stdout
 
 
+def _tamper_label_name(stored: dict[str, object]) -> None:
+    page = stored["pages"]["docs/index.md"]  # type: ignore[index]
+    page["light"]["labels"][0][0] = 12345  # Label(name, line, ...): the name must be a str
+
+
 def _tamper_label_line(stored: dict[str, object]) -> None:
     page = stored["pages"]["docs/index.md"]  # type: ignore[index]
-    page["light"]["labels"][0][1] = "__import__('os')"  # Label(name, line, ...)
+    page["light"]["labels"][0][1] = "__import__('os')"
 
 
 def _nest_deeply(stored: dict[str, object]) -> None:
     stored["pages"]["docs/index.md"]["light"]["labels"] = "[" * 100_000  # type: ignore[index]
 
 
-@pytest.mark.parametrize("tamper", [_tamper_label_line, _nest_deeply])
-def test_values_that_do_not_fit_the_model_are_rejected(project: Path, tamper: object) -> None:
+@pytest.mark.parametrize("tamper", [_tamper_label_name, _tamper_label_line, _nest_deeply])
+def test_values_that_do_not_fit_the_model_make_the_page_parse_again(
+    project: Path, tamper: object
+) -> None:
+    """Fields are checked against the model when first read: a value of the wrong type
+    is never used (the label 'home' would vanish), the page is parsed again instead."""
     audit(project, "check")
     stored = json.loads((project / CACHE).read_text())
     tamper(stored)  # type: ignore[operator]
+    (project / CACHE).write_text(json.dumps(stored))
+    done = audit(project, "check", "--select", "RF201,DA010")
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    assert rf201(done.stdout) == ["docs/page.md:3:21: RF201 undefined label: 'gone'"]
+
+
+def test_a_malformed_entry_discards_the_cache_with_a_warning(project: Path) -> None:
+    audit(project, "check")
+    stored = json.loads((project / CACHE).read_text())
+    del stored["pages"]["docs/index.md"]["light"]["labels"]
     (project / CACHE).write_text(json.dumps(stored))
     done = audit(project, "check", "--select", "RF201,DA010")
     assert "page cache is corrupt; rebuilding it" in done.stdout

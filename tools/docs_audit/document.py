@@ -219,14 +219,14 @@ class Document:
     markup_messages: list[MarkupMessage] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> Any:
-        # A page loaded from the cache keeps its page-only fields undecoded until a
-        # check reads one, so a one-file run does not rebuild thousands of pages.
+        # A page loaded from the cache decodes a field when a check first reads it, so
+        # a one-file run does not rebuild thousands of pages it never looks at.
         deferred = self.__dict__.get("_deferred")
-        if deferred is None or name not in PAGE_ONLY:
+        loaded = deferred(name) if deferred is not None else {}
+        if name not in loaded:
             raise AttributeError(name)
-        del self.__dict__["_deferred"]
-        self.__dict__.update(deferred())
-        return self.__dict__[name]
+        self.__dict__.update(loaded)
+        return loaded[name]
 
     @property
     def lines(self) -> list[str]:
@@ -257,7 +257,7 @@ class Document:
         return any(s.covers(code, line) for s in self.suppressions)
 
 
-#: Fields only the page's own checks read; the cache decodes them on first use.
+#: Fields only the page's own checks read; the cache stores them as one block.
 PAGE_ONLY = (
     "text",
     "headings",

@@ -132,12 +132,17 @@ def _hints() -> dict[str, Any]:
     return typing.get_type_hints(Document)
 
 
+#: Decoded as the cache is read (the rest on first use): what the project needs to
+#: file the page.
+_EAGER = frozenset({"relpath", "docname", "format"})
+
+
 def _load_document(light: Any, heavy: Any) -> Document:
     if not isinstance(light, dict) or light.keys() != _LIGHT or not isinstance(heavy, str):
         raise CodecError("malformed page")
     hints = _hints()
     document = Document.__new__(Document)
-    document.__dict__.update({name: decoder_for(hints[name])(light[name]) for name in light})
+    document.__dict__.update({name: decoder_for(hints[name])(light[name]) for name in _EAGER})
     for name in _NEVER_STORED:
         factory = _FIELDS[name].default_factory
         document.__dict__[name] = None if factory is dataclasses.MISSING else factory()
@@ -149,31 +154,42 @@ def restore(
 ) -> Document | Problem:
     """The cached result for a file whose bytes still match, given its current text.
 
-    The text is not stored (the file was just read to hash it). Page-only fields are
-    decoded when a check first reads one; if they no longer fit the model, the page
-    is parsed again from ``text`` instead of failing the run.
+    The text is not stored (the file was just read to hash it). Every other field is
+    checked against the model and decoded when a check first reads it; a value that
+    does not fit makes the page be parsed again from ``text`` instead of failing the run.
     """
     result = page.result
     if isinstance(result, Document) and page.stored is not None:
         result.__dict__["text"] = text
-        result.__dict__["_deferred"] = _heavy_loader(page.stored["heavy"], reparse)
+        result.__dict__["_deferred"] = _FieldLoader(page.stored, reparse)
     return result
 
 
-def _heavy_loader(
-    heavy: str, reparse: Callable[[], Document | Problem]
-) -> Callable[[], dict[str, Any]]:
-    def load() -> dict[str, Any]:
-        hints = _hints()
-        try:
-            values = json.loads(heavy)
-            return {name: decoder_for(hints[name])(values[name]) for name in _HEAVY}
-        except (ValueError, RecursionError, TypeError, KeyError):
-            fresh = reparse()
-            source = fresh if isinstance(fresh, Document) else Document("", "", "md", "")
-            return {name: getattr(source, name) for name in _HEAVY}
+class _FieldLoader:
+    """Decodes a cached page's fields on demand: one light field, or the page-only block."""
 
-    return load
+    def __init__(self, stored: dict[str, Any], reparse: Callable[[], Document | Problem]) -> None:
+        self.light: dict[str, Any] = stored["light"]
+        self.heavy: str | None = stored["heavy"]
+        self.reparse = reparse
+
+    def __call__(self, name: str) -> dict[str, Any]:
+        try:
+            if name in self.light and name not in _EAGER:
+                return {name: decoder_for(_hints()[name])(self.light[name])}
+            if name in _HEAVY and self.heavy is not None:
+                values = json.loads(self.heavy)
+                self.heavy = None
+                return {key: decoder_for(_hints()[key])(values[key]) for key in _HEAVY}
+        except (ValueError, RecursionError, TypeError, KeyError):
+            return self._parsed_again()
+        return {}
+
+    def _parsed_again(self) -> dict[str, Any]:
+        fresh = self.reparse()
+        source = fresh if isinstance(fresh, Document) else Document("", "", "md", "")
+        self.light, self.heavy = {}, None
+        return {key: getattr(source, key) for key in (*_LIGHT - _EAGER, *_HEAVY)}
 
 
 def write_page_cache(folder: Path, key: Mapping[str, str], pages: Mapping[str, CachedPage]) -> None:

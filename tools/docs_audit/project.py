@@ -178,9 +178,10 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     pages = discover(config, unlisted, project.excluded, sphinx)
     project.unreadable.update({prefix + folder: problem for folder, problem in unlisted.items()})
     changed = False
+    inside, max_bytes = _project_root(config), _max_bytes(config)
     for relative in pages:
         relpath = prefix + relative
-        data = read_source(config.docs_root / relative, _project_root(config), _max_bytes(config))
+        data = read_source(config.docs_root / relative, inside, max_bytes)
         if isinstance(data, Problem):
             project.unreadable[relpath] = data
             continue
@@ -210,11 +211,13 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
 def _load_included(project: Project, cache: PageCache, settings: ParseSettings) -> bool:
     """Parse (or take from the cache) what pages include from files that are not pages."""
     config = project.config
-    pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
+    pages: set[Path] | None = None  # resolved only if some page includes something
     changed = False
     for docname in sorted(project.documents):
         doc = project.documents[docname]
         for number, reference in enumerate(includes(doc)):
+            if pages is None:
+                pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
             path = include_path(config.docs_root, doc, reference.target)
             resolved = path.resolve()
             if resolved in pages or not resolved.is_file():

@@ -254,9 +254,11 @@ def references_of(doc: Document, ctx: Context) -> list[tuple[Document, Reference
 
 
 def verdict_counts(ctx: Context) -> dict[str, int]:
-    """How many references are undecided, by reason, over the whole tree (for the summary)."""
+    """How many references of the reported pages are undecided, by reason (for the summary)."""
     counts: Counter[str] = Counter()
     for doc in ctx.project.documents.values():
+        if not ctx.reports_on(doc):
+            continue
         for _, ref in references_of(doc, ctx):
             outcome = classify(doc, ref, ctx)
             if outcome.state == "undecided":
