@@ -326,7 +326,6 @@ def test_damaged_pages_inside_a_real_history_are_found(
 def test_a_tls_error_is_transient(
     web: SimWeb, config: Config, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    pytest.importorskip("cryptography")
     from .fixweb import make_authority, serve
 
     site = web.add(Site())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from docs_audit.cli import main
 from docs_audit.config import load_config
 from docs_audit.links.config import settings_from
@@ -17,7 +18,6 @@ WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "link
 
 @pytest.fixture(scope="module")
 def workflow() -> dict[str, Any]:
-    yaml = pytest.importorskip("yaml")
     data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
