@@ -119,6 +119,8 @@ def test_links_markdown_report_file_shows_selected_findings_only(
     text = target.read_text(encoding="utf-8")
     assert "gone-kept" in text and "docs/kept.md:4:" in text
     assert "ignored" not in text
+    # Both URLs were checked and found broken; the ignored one is not counted as broken.
+    assert "| 2 | 0 | 1 | 0 | 0 | 0 |" in text
 
 
 def _common_help(command: str) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from ..findings import Finding, Severity
 from ..report.escape import markdown_cell, markdown_code
 from .api import LinkReport
 from .history import History, day
 from .results import split_fragment
+from .rules import PERMANENT_REDIRECT
 
 #: Rows per table; GitHub caps an issue body at 65536 characters.
 MAX_ROWS = 200
@@ -26,12 +28,16 @@ def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
     (since when, how many runs) and fixed since the last run.
     """
     summary = report.summary
+    # What the checker did comes from its summary; what is broken or redirected comes
+    # from the findings the report is given, so an ignored link is not counted.
+    broken = _urls(report.findings, lambda f: f.severity is Severity.ERROR)
+    redirected = _urls(report.findings, lambda f: f.code == PERMANENT_REDIRECT.code)
     lines = [
         "# Link audit",
         "",
         "| checked | ok | broken | redirected | skipped | cached |",
         "|---:|---:|---:|---:|---:|---:|",
-        f"| {summary.checked} | {summary.ok} | {summary.broken} | {summary.redirected} "
+        f"| {summary.checked} | {summary.ok} | {broken} | {redirected} "
         f"| {summary.skipped} | {summary.cached} |",
         "",
     ]
@@ -49,6 +55,10 @@ def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
         f"{report.elapsed:.1f} s._"
     )
     return "\n".join(lines) + "\n"
+
+
+def _urls(findings: list[Finding], wanted: Callable[[Finding], bool]) -> int:
+    return len({split_fragment(f.url)[0] for f in findings if f.url and wanted(f)})
 
 
 def _history_sections(findings: list[Finding], history: History, max_rows: int) -> list[str]:
