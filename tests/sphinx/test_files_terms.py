@@ -159,6 +159,24 @@ def test_included_content_counts_where_it_is_included(tmp_path: Path) -> None:
     assert _findings(root) == [("README.md", "RF201", 10, 3)]
 
 
+def test_rst_include_options_choose_the_included_lines(tmp_path: Path) -> None:
+    """The options come from the parsed directive: only lines 5 to the end-before marker."""
+    root = write_project(
+        tmp_path,
+        "",
+        {
+            "index.rst": "Home\n====\n\n.. include:: ../NOTES.rst\n"
+            "   :start-line: 4\n   :end-before: .. cut\n"
+        },
+    )
+    (root / "NOTES.rst").write_text(
+        "Skipped :ref:`not-taken`.\n\nStill skipped.\n\nTaken :ref:`missing-here`.\n\n"
+        ".. cut\n\nAfter the cut :ref:`not-taken-either`.\n",
+        encoding="utf-8",
+    )
+    assert _findings(root) == [("NOTES.rst", "RF201", 5, 7)]
+
+
 def test_included_content_is_kept_in_the_page_cache(tmp_path: Path) -> None:
     from docs_audit.project import load_project
 

@@ -11,14 +11,11 @@ the included file's own lines. The part taken honours ``start-line``, ``end-line
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from .document import Document, FileReference, Problem
-
-_OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
 
 
 def include_path(docs_root: Path, doc: Document, target: str) -> Path:
@@ -32,17 +29,6 @@ def include_path(docs_root: Path, doc: Document, target: str) -> Path:
 
 def includes(doc: Document) -> list[FileReference]:
     return [reference for reference in doc.files if reference.kind == "include"]
-
-
-def include_options(doc: Document, reference: FileReference) -> dict[str, str]:
-    """The include directive's options, read from the lines below it."""
-    options: dict[str, str] = {}
-    for raw in doc.lines[reference.line : reference.line + 12]:
-        match = _OPTION.match(raw)
-        if match is None:
-            break
-        options[match.group("key")] = (match.group("value") or "").strip().strip("'\"")
-    return options
 
 
 def included_part(text: str, options: dict[str, str]) -> tuple[str, int]:

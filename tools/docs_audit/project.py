@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import Config
 from .document import Document, Problem
-from .included import include_options, include_path, included_part, includes, parse_part
+from .included import include_path, included_part, includes, parse_part
 from .pagecache import (
     CACHE_NAME,
     CachedPage,
@@ -226,7 +226,7 @@ def _load_included(project: Project, cache: PageCache, settings: ParseSettings) 
             text = decode_source(data) if isinstance(data, bytes) else data
             if isinstance(text, Problem):
                 continue
-            part, offset = included_part(text, include_options(doc, reference))
+            part, offset = included_part(text, dict(reference.options))
             relpath = project_relpath(config, resolved)
 
             parse = partial(_parse_included, relpath, doc.docname, doc.format, settings)
