@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..findings import Finding, Report, Severity
+from ..parsing.urls import is_template
 from ..registry import Rule, Violation
 from ..saferegex import RegexTimeout
 from . import rules
@@ -222,12 +223,8 @@ def _saving(cache: LinkCache, callback: ProgressCallback | None) -> ProgressCall
     return on_result
 
 
-#: Template syntax (MyST substitutions, Jinja): the URL is only known after rendering.
-_TEMPLATE = ("{{", "}}", "{%", "%}")
-
-
 def _skip(url: str, settings: LinkSettings) -> UrlResult | None:
-    if any(marker in url for marker in _TEMPLATE):
+    if is_template(url):  # a URL given directly; pages never yield one
         return UrlResult(url, Verdict.IGNORED, "a template expression, not a URL")
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):

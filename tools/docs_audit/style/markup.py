@@ -34,7 +34,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
-from ..parsing.directives import prose_directives
+from ..parsing.directives import prose_directives, split_options
 from .regexes import compile_pattern
 
 # Directives whose body is Markdown prose (the parsers' table); everything else is code-like.
@@ -45,7 +45,6 @@ TEXT_ROLES = frozenset({"abbr", "guilabel", "menuselection", "sub", "sup", "dfn"
 REFERENCE_ROLES = frozenset({"ref", "doc", "numref", "any", "download", "term", "eq"})
 
 _EXPLICIT = re.compile(r"^(?P<text>.+?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
-_OPTION = re.compile(r"^:[\w-]+:.*$")
 
 # prepMarkdown's masks: info strings, link references and definitions, and
 # ordered-list numbers, so that a match is never located inside them.
@@ -120,18 +119,6 @@ def apply_ignores(content: str, ext: str, ignores: Ignores) -> str:
     return content
 
 
-def _split_options(body: str) -> str:
-    """A directive body without its ``:key: value`` or ``---`` YAML options."""
-    lines = body.split("\n")
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
-        return "\n".join(lines[end + 1 :]) if end else body
-    start = 0
-    while start < len(lines) and _OPTION.match(lines[start].strip()):
-        start += 1
-    return "\n".join(lines[start:])
-
-
 class _Renderer(RendererHTML):
     """goldmark-like HTML, with MyST directives and roles resolved."""
 
@@ -146,7 +133,7 @@ class _Renderer(RendererHTML):
         parts = [f'<div class="directive {html.escape(name)}">\n']
         if argument and name not in ("figure", "include"):
             parts.append(f'<p class="admonition-title">{html.escape(argument)}</p>\n')
-        body = _split_options(token.content)
+        body = split_options(token.content, 1).body
         md = env.get("__md__")
         if isinstance(md, MarkdownIt):
             parts.append(md.render(body, {"__md__": md}))
