@@ -48,7 +48,7 @@ class Project:
     cache_entries: dict[str, CachedPage] = field(default_factory=dict)
     #: What the parsers were told of conf.py (part of the page cache's key).
     parse_settings: ParseSettings = field(default_factory=ParseSettings)
-    #: Whether the cache on disk no longer matches (pages changed, results memoised).
+    #: Whether the cache on disk no longer matches (pages changed or gone).
     cache_stale: bool = False
     #: Content included from files that are not pages, by including docname (positions
     #: are the included file's own; see :mod:`docs_audit.included`).
@@ -74,12 +74,6 @@ class Project:
     @property
     def docs_root(self) -> Path:
         return self.config.docs_root
-
-    def by_relpath(self, relpath: str) -> Document | None:
-        return next((d for d in self.documents.values() if d.relpath == relpath), None)
-
-    def docnames(self) -> set[str]:
-        return set(self.documents)
 
 
 def discover(

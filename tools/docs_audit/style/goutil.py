@@ -120,8 +120,3 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 def _mask_table(char: bytes) -> bytes:
     """Every byte but a line break becomes ``char``."""
     return bytes(0x0A if b == 0x0A else char[0] for b in range(256))
-
-
-def go_trim(text: str) -> str:
-    """``strings.TrimSpace`` (Unicode white space)."""
-    return text.strip()

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 
 from .masked import LineIndex
 
-LEVEL_NAMES = ("suggestion", "warning", "error")
-
 
 @dataclass(frozen=True)
 class Block:
