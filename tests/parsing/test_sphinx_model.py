@@ -162,6 +162,17 @@ def test_glossary_terms_in_both_formats() -> None:
     assert page.problems == []  # stacked terms are no "unexpected indentation"
 
 
+#: Both syntaxes below put each reference at the same line and column.
+SAME_PLACES = [
+    ("term", "Dunder", 1, 5),
+    ("envvar", "HOME", 1, 24),
+    ("py:class", "a.B", 2, 6),
+    ("class", "C", 2, 23),
+    ("ref", "x", 2, 35),
+    ("ref", "x", 2, 48),
+]
+
+
 def test_every_reference_role_at_its_own_place_with_its_domain() -> None:
     myst = md(
         """\
@@ -170,14 +181,7 @@ def test_every_reference_role_at_its_own_place_with_its_domain() -> None:
         Not references: {abbr}`A (b)` {sub}`2` {bdg-primary}`badge`.
         """
     )
-    assert refs(myst) == [
-        ("term", "Dunder", 1, 5),
-        ("envvar", "HOME", 1, 24),
-        ("py:class", "a.B", 2, 6),
-        ("class", "C", 2, 23),
-        ("ref", "x", 2, 35),
-        ("ref", "x", 2, 48),
-    ]
+    assert refs(myst) == SAME_PLACES
     assert [r.block_line for r in myst.references] == [1] * 6
     page = rst(
         """\
@@ -186,14 +190,7 @@ def test_every_reference_role_at_its_own_place_with_its_domain() -> None:
         Not: :abbr:`A (b)` :sub:`2` :code:`x`.
         """
     )
-    assert refs(page) == [
-        ("term", "Dunder", 1, 5),
-        ("envvar", "HOME", 1, 24),
-        ("py:class", "a.B", 2, 6),
-        ("class", "C", 2, 23),
-        ("ref", "x", 2, 35),
-        ("ref", "x", 2, 48),
-    ]
+    assert refs(page) == SAME_PLACES
     assert [r.block_line for r in page.references] == [1] * 6
 
 
