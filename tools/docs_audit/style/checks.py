@@ -176,6 +176,10 @@ class ValeRule:
     """A compiled rule."""
 
     definition: Definition
+    #: A pattern without a match of which in a block the rule reports nothing
+    #: there: the engine searches the patterns of all such rules at once and
+    #: runs them only on blocks where one matches.
+    required: SafePattern | None = None
 
     @property
     def name(self) -> str:
@@ -193,7 +197,7 @@ class Existence(ValeRule):
         exceptions: SafePattern | None,
     ) -> None:
         self.definition = definition
-        self.pattern = pattern
+        self.pattern = self.required = pattern
         self.exceptions = exceptions
 
     def run(self, blk: Block, state: FileState) -> list[Alert]:
@@ -247,7 +251,7 @@ class Substitution(ValeRule):
         capitalize: bool,
     ) -> None:
         self.definition = definition
-        self.pattern = pattern
+        self.pattern = self.required = pattern
         self.exceptions = exceptions
         self.keys = keys
         self.replacements = replacements
@@ -305,6 +309,8 @@ class OccurrenceRule(ValeRule):
         self.pattern = pattern
         self.low = low
         self.high = high
+        # Too few matches is reported too, even none.
+        self.required = None if low > 0 else pattern
 
     def run(self, blk: Block, state: FileState) -> list[Alert]:
         spans = [m.span() for m in self.pattern.finditer(blk.text)]
@@ -356,29 +362,29 @@ class Repetition(ValeRule):
         previous_span = (0, 0)
         count = 0
         phrases = PhraseSpans(self.phrases, text)
+        # Whether a repeat may be reported, by its text: a long line repeats
+        # the same pair of words over and over.
+        allowed: dict[str, bool] = {}
         for found in self.pattern.finditer(text):
             curr = found.group().strip()
-            if self.ignorecase:
-                hit = curr != "" and curr.casefold() == prev.casefold()
-            else:
-                hit = curr != "" and curr == prev
-            hit = hit and (not self.alpha or is_letters(curr))
-            if hit:
+            key = curr.casefold() if self.ignorecase else curr
+            if key == prev and curr and (not self.alpha or is_letters(curr)):
                 count += 1
-            if hit and count > self.maximum:
-                span = (previous_span[0], found.end())
-                converted = text[span[0] : span[1]]
-                # A repeat across a sentence boundary ("that. That") is fine.
-                if (
-                    len(nlp.segment(converted)) == 1
-                    and not search(self.exceptions, converted)
-                    and not phrases.contains(span)
-                ):
-                    message = message_for(self.definition.message, curr)
-                    alerts.append(make_alert(self.definition, span, text, message))
-                    count = 0
+                if count > self.maximum:
+                    span = (previous_span[0], found.end())
+                    converted = text[span[0] : span[1]]
+                    verdict = allowed.get(converted)
+                    if verdict is None:
+                        # A repeat across a sentence boundary ("that. That") is fine.
+                        verdict = allowed[converted] = len(nlp.segment(converted)) == 1 and not (
+                            search(self.exceptions, converted)
+                        )
+                    if verdict and not phrases.contains(span):
+                        message = message_for(self.definition.message, curr)
+                        alerts.append(make_alert(self.definition, span, text, message))
+                        count = 0
             previous_span = found.span()
-            prev = curr
+            prev = key
         return alerts
 
 

@@ -24,6 +24,7 @@ from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
 from .masked import LineIndex, MaskedText
 from .model import Alert, Block, FileState, RuleTimeout, StyleAlert
+from .regexes import SafePattern, any_of, combinable
 from .rules import ValeStyleRules
 from .walker import Token, Walker, token_text, tokenize_html
 
@@ -132,6 +133,34 @@ def reset_comments(state: FileState) -> None:
             state.comments[key] = False
 
 
+#: CPU seconds the search that gates several rules may take before they run one by one.
+GATE_TIMEOUT = 0.5
+
+Candidate = tuple[str, str, ValeRule]  # the rule's name, its style.rule key, the rule
+
+
+@dataclass
+class _Candidates:
+    """The rules that may run on blocks of one scope, and what lets most of them be skipped."""
+
+    rules: list[Candidate]
+    #: Matches a block where any of the gated rules (those with a
+    #: :attr:`~.checks.ValeRule.required` pattern) could report something.
+    gate: SafePattern | None = None
+    #: The rules to run on a block that the gate does not match.
+    ungated: list[Candidate] = field(default_factory=list)
+
+
+def gated(rules: list[Candidate]) -> _Candidates:
+    required = [r.required for _, _, r in rules if r.required and combinable(r.required)]
+    gate = any_of(required) if len(required) > 1 else None
+    if gate is None:
+        return _Candidates(rules)
+    gate.timeout = GATE_TIMEOUT
+    kept = [c for c in rules if not (c[2].required and combinable(c[2].required))]
+    return _Candidates(rules, gate, kept)
+
+
 @dataclass
 class _Run:
     """The state of linting one file."""
@@ -141,9 +170,7 @@ class _Run:
     count: int
     line_lengths: list[int] | None
     summary: list[str] = field(default_factory=list)
-    candidates: dict[tuple[str, bool], list[tuple[str, str, ValeRule]]] = field(
-        default_factory=dict
-    )
+    candidates: dict[tuple[str, bool], _Candidates] = field(default_factory=dict)
     shown: str = ""
     #: Rules stopped by the regex time limit: they skip the rest of the file.
     timeouts: dict[str, RuleTimeout] = field(default_factory=dict)
@@ -221,18 +248,28 @@ class Linter:
                 return value
         return style in run.state.base_styles
 
-    def candidates(self, run: _Run, blk: Block) -> list[tuple[str, str, ValeRule]]:
-        """The rules that may run on blocks of this scope in this file (cached)."""
+    def candidates(self, run: _Run, blk: Block) -> list[Candidate]:
+        """The rules to run on this block: those that apply to its scope in this file,
+        less those that the block cannot make report anything."""
         key = (blk.scope, blk.is_sentence)
         found = run.candidates.get(key)
         if found is None:
-            found = [
-                (name, ".".join(name.split(".")[:2]), rule)
-                for name, rule in self.rules.rules.items()
-                if self._applies(name, run, rule, blk.scope, blk.is_sentence)
-            ]
+            found = gated(
+                [
+                    (name, ".".join(name.split(".")[:2]), rule)
+                    for name, rule in self.rules.rules.items()
+                    if self._applies(name, run, rule, blk.scope, blk.is_sentence)
+                ]
+            )
             run.candidates[key] = found
-        return found
+        if found.gate is None:
+            return found.rules
+        try:
+            return found.rules if found.gate.search(blk.text) else found.ungated
+        except RegexTimeout:
+            # Some rule is slow on this file: each runs under its own limit instead.
+            found.gate = None
+            return found.rules
 
     def lint_block(self, run: _Run, blk: Block, lookup: bool) -> None:
         run.state.check_context = {}
