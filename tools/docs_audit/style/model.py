@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .masked import LineIndex
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Block:
     """A piece of prose with its scope, as Vale's ``nlp.Block``.
 

@@ -12,22 +12,21 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import unquote_plus
 
 from .masked import MaskedText
 from .model import Block
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One piece of the HTML; a named tuple, as a long page has hundreds of thousands."""
+
     kind: str  # start, end, self, text, comment
     data: str
     attrs: tuple[tuple[str, str], ...] = ()
     css_class: str = ""
     href: str = ""
-
-    def attr(self, key: str) -> str:
-        return next((v for k, v in self.attrs if k == key), "")
 
 
 class _Collector(HTMLParser):
@@ -35,12 +34,11 @@ class _Collector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tokens: list[Token] = []
 
-    @staticmethod
-    def _attrs(attrs: list[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
-        return tuple((k, v or "") for k, v in attrs)
-
     def _tag(self, kind: str, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        pairs = self._attrs(attrs)
+        if not attrs:
+            self.tokens.append(Token(kind, tag))
+            return
+        pairs = tuple((k, v or "") for k, v in attrs)
         found = dict(pairs)
         self.tokens.append(Token(kind, tag, pairs, found.get("class", ""), found.get("href", "")))
 
