@@ -177,8 +177,8 @@ class ValeRule:
 
     definition: Definition
     #: A pattern without a match of which in a block the rule reports nothing
-    #: there: the engine searches the patterns of all such rules at once and
-    #: runs them only on blocks where one matches.
+    #: there: the engine runs the rule only on blocks that contain one of the
+    #: strings every match of it contains (see :mod:`.factors`).
     required: SafePattern | None = None
 
     @property

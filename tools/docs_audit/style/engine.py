@@ -18,13 +18,14 @@ from pathlib import Path
 from ..saferegex import RegexTimeout
 from . import nlp
 from .checks import Consistency, ValeRule
+from .factors import folded, required_factors
 from .goutil import sprintf
 from .ini import LEVELS, ValeConfig
 from .locate import add_alert, anchor, split_after
 from .markup import Ignores, apply_ignores, markdown_to_html, prep_markdown, rst_to_html
 from .masked import LineIndex, MaskedText
 from .model import Alert, Block, FileState, RuleTimeout, StyleAlert
-from .regexes import SafePattern, any_of, combinable
+from .regexes import PATTERN_FLAGS
 from .rules import ValeStyleRules
 from .walker import Token, Walker, token_text, tokenize_html
 
@@ -133,9 +134,6 @@ def reset_comments(state: FileState) -> None:
             state.comments[key] = False
 
 
-#: CPU seconds the search that gates several rules may take before they run one by one.
-GATE_TIMEOUT = 0.5
-
 Candidate = tuple[str, str, ValeRule]  # the rule's name, its style.rule key, the rule
 
 
@@ -144,21 +142,12 @@ class _Candidates:
     """The rules that may run on blocks of one scope, and what lets most of them be skipped."""
 
     rules: list[Candidate]
-    #: Matches a block where any of the gated rules (those with a
-    #: :attr:`~.checks.ValeRule.required` pattern) could report something.
-    gate: SafePattern | None = None
-    #: The rules to run on a block that the gate does not match.
+    #: Folded strings one of which a block contains when any of the gated rules
+    #: (those whose :attr:`~.checks.ValeRule.required` pattern has known
+    #: :func:`~.factors.required_factors`) could report something in it.
+    gate: tuple[str, ...] = ()
+    #: The rules to run on a block that contains none of the gate's strings.
     ungated: list[Candidate] = field(default_factory=list)
-
-
-def gated(rules: list[Candidate]) -> _Candidates:
-    required = [r.required for _, _, r in rules if r.required and combinable(r.required)]
-    gate = any_of(required) if len(required) > 1 else None
-    if gate is None:
-        return _Candidates(rules)
-    gate.timeout = GATE_TIMEOUT
-    kept = [c for c in rules if not (c[2].required and combinable(c[2].required))]
-    return _Candidates(rules, gate, kept)
 
 
 @dataclass
@@ -190,6 +179,7 @@ class Linter:
         self.skip_tags = tuple(config.skipped_scopes) or SKIP_TAGS
         self.skip_classes = (*SKIP_CLASSES, *config.ignored_classes)
         self.skipped = tuple(config.ignored_scopes) or ("tt", "code", "kbd")
+        self.factors: dict[str, frozenset[str] | None] = {}
 
     def warm_up(self, rst: bool) -> None:
         """Build the parsers once, before worker processes are forked."""
@@ -248,13 +238,34 @@ class Linter:
                 return value
         return style in run.state.base_styles
 
+    def _factors(self, name: str, rule: ValeRule) -> frozenset[str] | None:
+        """The strings without one of which the rule reports nothing (cached per rule)."""
+        if rule.required is None or rule.required.compiled.flags != PATTERN_FLAGS:
+            return None
+        if name not in self.factors:
+            self.factors[name] = required_factors(rule.required.compiled.pattern)
+        return self.factors[name]
+
+    def _gated(self, rules: list[Candidate]) -> _Candidates:
+        gate: set[str] = set()
+        ungated: list[Candidate] = []
+        for candidate in rules:
+            factors = self._factors(candidate[0], candidate[2])
+            if factors is None:
+                ungated.append(candidate)
+            else:
+                gate |= factors
+        if len(ungated) == len(rules):
+            return _Candidates(rules)
+        return _Candidates(rules, tuple(gate), ungated)
+
     def candidates(self, run: _Run, blk: Block) -> list[Candidate]:
         """The rules to run on this block: those that apply to its scope in this file,
         less those that the block cannot make report anything."""
         key = (blk.scope, blk.is_sentence)
         found = run.candidates.get(key)
         if found is None:
-            found = gated(
+            found = self._gated(
                 [
                     (name, ".".join(name.split(".")[:2]), rule)
                     for name, rule in self.rules.rules.items()
@@ -262,14 +273,10 @@ class Linter:
                 ]
             )
             run.candidates[key] = found
-        if found.gate is None:
+        if not found.gate:
             return found.rules
-        try:
-            return found.rules if found.gate.search(blk.text) else found.ungated
-        except RegexTimeout:
-            # Some rule is slow on this file: each runs under its own limit instead.
-            found.gate = None
-            return found.rules
+        text = folded(blk.text)
+        return found.rules if any(map(text.__contains__, found.gate)) else found.ungated
 
     def lint_block(self, run: _Run, blk: Block, lookup: bool) -> None:
         run.state.check_context = {}

@@ -10,7 +10,6 @@ and at the end of the enclosing group, which keeps .NET's meaning.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 import regex
@@ -18,10 +17,9 @@ import regex
 from ..saferegex import PatternError, SafePattern, compile_safe
 
 __all__ = [
+    "PATTERN_FLAGS",
     "PatternError",
     "SafePattern",
-    "any_of",
-    "combinable",
     "compile_pattern",
     "search",
     "translate",
@@ -122,37 +120,5 @@ def search(pattern: SafePattern | None, text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
 
 
-# What makes a pattern mean something else inside a bigger one: references to
-# groups by number or name (numbers shift), recursion, conditionals on groups.
-_SELF_REFERENCE = regex.compile(r"\\[1-9gk]|\(\?(?:P[=>]|&|R|[-+]?\d|\()")
-_FLAGS = regex.compile("", regex.MULTILINE).flags
-
-
-def combinable(pattern: SafePattern) -> bool:
-    """Does ``pattern`` keep its meaning as one branch of :func:`any_of`?
-
-    Not with group references, recursion or conditionals, nor with global
-    flags other than the multiline flag every Vale pattern is compiled with.
-    """
-    compiled = pattern.compiled
-    return compiled.flags == _FLAGS and not _SELF_REFERENCE.search(compiled.pattern)
-
-
-def any_of(patterns: Sequence[SafePattern]) -> SafePattern | None:
-    """One pattern that matches a text when any of ``patterns`` would (all :func:`combinable`).
-
-    An alternation matches at the first position where some branch matches,
-    so it finds nothing exactly when no branch matches anywhere: one search of
-    it tells that none of the patterns has a match. ``None`` when the
-    alternation does not compile to what its branches are.
-    """
-    if not patterns:
-        return None
-    source = "|".join(f"(?:{p.compiled.pattern})" for p in patterns)
-    try:
-        combined = regex.compile(source, regex.MULTILINE)
-    except (regex.error, IndexError, ValueError, OverflowError, RecursionError):
-        return None
-    if combined.flags != _FLAGS or combined.groups != sum(p.compiled.groups for p in patterns):
-        return None
-    return SafePattern(combined, " | ".join(p.source for p in patterns), patterns[0].timeout)
+#: The flags of a compiled Vale pattern that sets no global flag of its own.
+PATTERN_FLAGS = regex.compile("", regex.MULTILINE).flags
