@@ -73,7 +73,8 @@ def is_phrase(text: str) -> bool:
 
 
 def is_letters(text: str) -> bool:
-    return all(ch.isalpha() for ch in text)
+    """Every character a letter (true of the empty string, as Go's loop over none)."""
+    return not text or text.isalpha()
 
 
 def is_code(text: str) -> bool:
