@@ -46,7 +46,6 @@ TREES = ("attrs", "flask", "sphinx-design")
 sys.path.insert(0, str(REPO))
 from tests.real_trees import copy_tree, real_trees_dir  # noqa: E402
 
-
 #: What the timed tools run with: bytecode written and reused, as after an install.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -75,7 +74,9 @@ def setup(venvs: Path, names: list[str]) -> None:
             )
 
 
-def best_of(repeat: int, command: list[str], cwd: Path, before: Callable[[], None]) -> tuple[float, int]:
+def best_of(
+    repeat: int, command: list[str], cwd: Path, before: Callable[[], None]
+) -> tuple[float, int]:
     """The least wall time of ``repeat`` runs, each after ``before()``, and the peak RSS."""
     before()
     timed(command, cwd)  # untimed: bytecode and file cache
