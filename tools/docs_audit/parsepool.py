@@ -78,6 +78,9 @@ def parse_all(
     results: list[Document | Problem | None] = [None] * len(jobs)
     import multiprocessing as mp
 
+    from .beside import flush_std_streams
+
+    flush_std_streams()
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             for index, result in pool.imap_unordered(_parse_one, order):
