@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,12 +14,13 @@ from docs_audit import api, beside
 from docs_audit.config import load_config
 from docs_audit.engines import CheckEngine, EngineResult, RunContext, StyleEngine
 from docs_audit.findings import UsageError
+from docs_audit.forked import Forked, fork_available
 
 from .hostile.pages import CONF_PY, hundred_thousand_lines
 
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not beside.fork_available(), reason="needs fork and two cores")
+pytestmark = pytest.mark.skipif(not fork_available(), reason="needs fork and two cores")
 
 
 @pytest.fixture
@@ -40,14 +42,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the engines started in a worker from now on."""
     started: list[str] = []
-    original = beside.Beside.__init__
 
-    def record(self: beside.Beside, engine: api.Engine, context: RunContext) -> None:
-        started.append(engine.name)
-        original(self, engine, context)
+    class Recording(Forked[tuple[EngineResult, float]]):
+        def __init__(self, work: partial[tuple[EngineResult, float]]) -> None:
+            started.append(work.args[0].name)
+            super().__init__(work)
 
-    monkeypatch.setattr(beside.Beside, "__init__", record)
+    monkeypatch.setattr(beside, "Forked", Recording)
     return started
 
 

@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .beside import Beside, fork_available, independent, start_beside
+from .beside import Beside, independent, start_beside
 from .config import Config
 from .engines import CheckEngine, Engine, RunContext, timed
 from .findings import Finding, Report, Severity, UsageError
+from .forked import fork_available
 from .parsepool import PARALLEL_FROM_BYTES
 from .paths import EXCLUDED, PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
 from .project import Project, load_project
