@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -29,10 +30,12 @@ def cores() -> int:
 
 
 def fork_available() -> bool:
-    """Whether work can go to forked workers: two cores or more, and ``fork`` (not Windows)."""
+    """Whether work can go to forked workers: two cores or more, ``fork`` (not Windows),
+    and no other thread (a thread's locks would be copied held into the worker)."""
     import multiprocessing as mp  # a warm or one-page run never needs it
 
-    return cores() >= 2 and "fork" in mp.get_all_start_methods()
+    alone = threading.active_count() == 1
+    return alone and cores() >= 2 and "fork" in mp.get_all_start_methods()
 
 
 class Forked(Generic[T]):
