@@ -1,6 +1,11 @@
-"""Time the built-in style engine: on the docs tree, and on a generated 2,000-page tree.
+"""Time the built-in style engine: on the docs tree, on a generated 2,000-page tree, and
+on the two hostile pages of issue 13 (a 1 MB line of repeated words, 100,000 lines).
 
-Usage: python benchmarks/style.py [--pages N] [--keep DIR]
+Usage: python benchmarks/style.py [--pages N] [--keep DIR] [--hostile-runs N]
+
+The hostile pages are timed with the engine alone (no project parse, imports
+warm), N runs each (default 3), as CPU and wall seconds, min and median;
+benchmarks/hostile.py times the whole command on them.
 
 The generated pages mix Markdown (MyST: labels, admonitions, code blocks, tables,
 roles) and reStructuredText, with prose that the repository's rules mostly accept
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -19,8 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT))
 
 from docs_audit.style.api import run_builtin  # noqa: E402
+
+from tests.hostile.pages import hundred_thousand_lines, one_megabyte_line  # noqa: E402
 
 SENTENCES = [
     "django-prodserver starts the processes a Django project needs in production.",
@@ -96,10 +105,36 @@ def timed(paths: list[Path], cwd: Path) -> tuple[float, int, int]:
     return time.perf_counter() - start, run.files, len(run.alerts)
 
 
+def hostile(runs: int) -> None:
+    """The engine alone on the hostile pages: CPU and wall seconds, min and median."""
+    pages = {
+        "1 MB line of repeated words": one_megabyte_line(),
+        "100,000 lines": hundred_thousand_lines()[0],
+    }
+    for name, page in pages.items():
+        with tempfile.TemporaryDirectory(prefix="style-hostile-") as folder:
+            target = Path(folder)
+            shutil.copy(ROOT / ".vale.ini", target / ".vale.ini")
+            shutil.copytree(ROOT / ".vale", target / ".vale")
+            (target / "page.md").write_text(page, encoding="utf-8")
+            walls, cpus, alerts = [], [], 0
+            for _ in range(runs):
+                wall, cpu = time.perf_counter(), time.process_time()
+                alerts = len(run_builtin([Path("page.md")], target).alerts)
+                walls.append(time.perf_counter() - wall)
+                cpus.append(time.process_time() - cpu)
+        print(
+            f"hostile page, {name}: {alerts} alerts, CPU min {min(cpus):.2f} s median "
+            f"{statistics.median(cpus):.2f} s, wall min {min(walls):.2f} s median "
+            f"{statistics.median(walls):.2f} s ({runs} runs, engine alone)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--hostile-runs", type=int, default=3, help="runs per hostile page")
     args = parser.parse_args()
 
     seconds, files, alerts = timed([Path("docs")], ROOT)
@@ -119,6 +154,8 @@ def main() -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
+    if args.hostile_runs > 0:
+        hostile(args.hostile_runs)
     return 0
 
 

@@ -41,3 +41,11 @@ def test_the_message_shows_what_the_user_wrote() -> None:
 def test_an_invalid_pattern_is_a_pattern_error() -> None:
     with pytest.raises(PatternError, match=r"invalid regular expression '\(unclosed'"):
         compile_safe("(unclosed")
+
+
+def test_a_trusted_pattern_has_no_limit_and_the_same_matches() -> None:
+    timed = compile_safe(r"(?i)([^\s.!?]+)", timeout=0.05)
+    trusted = timed.trusted()
+    text = "The the cat. Sat sat!"
+    assert trusted.timeout is None and timed.timeout == 0.05
+    assert [m.span() for m in trusted.finditer(text)] == [m.span() for m in timed.finditer(text)]
