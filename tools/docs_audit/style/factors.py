@@ -12,6 +12,11 @@ costs a fraction of a search.
 when it cannot tell (anything it does not fully understand). Both the factors
 and the text are compared :func:`folded` the way ``regex`` folds case, so a
 case-insensitive pattern is covered too.
+
+A skipped rule does not run at all on that block, so a pattern that would
+backtrack past its time limit there (without matching) is no longer stopped
+there: it is known to have no match, which is the answer the limit could not
+give.
 """
 
 from __future__ import annotations
