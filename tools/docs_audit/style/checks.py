@@ -336,6 +336,9 @@ class OccurrenceRule(ValeRule):
         return [alert]
 
 
+_ALLOWED_CACHE = 4096
+
+
 class Repetition(ValeRule):
     def __init__(
         self,
@@ -354,6 +357,9 @@ class Repetition(ValeRule):
         self.maximum = maximum
         self.ignorecase = ignorecase
         self.alpha = alpha
+        #: Whether a repeat may be reported, by its text: pages repeat the same
+        #: few pairs of words over and over.
+        self.allowed: dict[str, bool] = {}
 
     def run(self, blk: Block, state: FileState) -> list[Alert]:
         alerts: list[Alert] = []
@@ -362,9 +368,9 @@ class Repetition(ValeRule):
         previous_span = (0, 0)
         count = 0
         phrases = PhraseSpans(self.phrases, text)
-        # Whether a repeat may be reported, by its text: a long line repeats
-        # the same pair of words over and over.
-        allowed: dict[str, bool] = {}
+        allowed = self.allowed
+        if len(allowed) > _ALLOWED_CACHE:
+            allowed.clear()
         for found in self.pattern.finditer(text):
             curr = found.group().strip()
             key = curr.casefold() if self.ignorecase else curr
