@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .masked import LineIndex
 
@@ -87,9 +88,9 @@ class Alert:
     anchored: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class StyleAlert:
-    """A finished alert: what ``--output line`` prints."""
+class StyleAlert(NamedTuple):
+    """A finished alert: what ``--output line`` prints (a named tuple: a long line can
+    hold hundreds of thousands)."""
 
     path: str
     line: int
