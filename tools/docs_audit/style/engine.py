@@ -148,6 +148,8 @@ class _Candidates:
     gate: tuple[str, ...] = ()
     #: The rules to run on a block that contains none of the gate's strings.
     ungated: list[Candidate] = field(default_factory=list)
+    #: Every rule in order, with its own strings when it is gated.
+    each: list[tuple[Candidate, tuple[str, ...] | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -249,15 +251,17 @@ class Linter:
     def _gated(self, rules: list[Candidate]) -> _Candidates:
         gate: set[str] = set()
         ungated: list[Candidate] = []
+        each: list[tuple[Candidate, tuple[str, ...] | None]] = []
         for candidate in rules:
             factors = self._factors(candidate[0], candidate[2])
             if factors is None:
                 ungated.append(candidate)
             else:
                 gate |= factors
+            each.append((candidate, None if factors is None else tuple(factors)))
         if len(ungated) == len(rules):
             return _Candidates(rules)
-        return _Candidates(rules, tuple(gate), ungated)
+        return _Candidates(rules, tuple(gate), ungated, each)
 
     def candidates(self, run: _Run, blk: Block) -> list[Candidate]:
         """The rules to run on this block: those that apply to its scope in this file,
@@ -276,7 +280,13 @@ class Linter:
         if not found.gate:
             return found.rules
         text = folded(blk.text)
-        return found.rules if any(map(text.__contains__, found.gate)) else found.ungated
+        if not any(map(text.__contains__, found.gate)):
+            return found.ungated
+        return [
+            candidate
+            for candidate, factors in found.each
+            if factors is None or any(map(text.__contains__, factors))
+        ]
 
     def lint_block(self, run: _Run, blk: Block, lookup: bool) -> None:
         run.state.check_context = {}
