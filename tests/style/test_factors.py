@@ -43,6 +43,7 @@ def test_factors_of_known_patterns(pattern: str, expected: set[str]) -> None:
         r"(a)\1",
         r"(?(1)a|b)",
         r"a{",
+        "(" * 5000 + "a" + ")" * 5000,  # deeper than the reader recurses
     ],
 )
 def test_patterns_it_cannot_read_have_no_factors(pattern: str) -> None:

@@ -52,7 +52,7 @@ def required_factors(pattern: str) -> frozenset[str] | None:
     """
     try:
         factors, end = _alternation(pattern, 0)
-    except _Unknown:
+    except (_Unknown, RecursionError):
         return None
     if end != len(pattern) or not factors:
         return None
