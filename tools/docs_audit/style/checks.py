@@ -7,10 +7,13 @@ block's text; :mod:`.locate` turns them into lines and columns.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
+from operator import eq
 
 import regex
 
@@ -337,6 +340,13 @@ class OccurrenceRule(ValeRule):
 
 
 _ALLOWED_CACHE = 4096
+#: Vale.Repetition's tokens: runs of characters other than white space and ``.!?``.
+WORDS = r"[^\s.!?]+"
+# Where a text has none of the four separators that Python's white space has and
+# regex's has not, splitting it at white space after turning ``.!?`` into spaces
+# gives exactly the WORDS tokens (already stripped).
+_STOPS = str.maketrans(".!?", "   ")
+_NOT_REGEX_SPACE = re.compile("[\x1c-\x1f]")
 
 
 class Repetition(ValeRule):
@@ -349,6 +359,7 @@ class Repetition(ValeRule):
         maximum: int,
         ignorecase: bool,
         alpha: bool,
+        words: bool = False,
     ) -> None:
         self.definition = definition
         self.pattern = pattern
@@ -357,13 +368,26 @@ class Repetition(ValeRule):
         self.maximum = maximum
         self.ignorecase = ignorecase
         self.alpha = alpha
+        #: The tokens are :data:`WORDS`, which str.split can find.
+        self.words = words
         #: Whether a repeat may be reported, by its text: pages repeat the same
         #: few pairs of words over and over.
         self.allowed: dict[str, bool] = {}
 
+    def _no_repeat(self, text: str) -> bool:
+        """Whether ``text`` surely has no token equal to the one before it (C-level, for
+        WORDS): most blocks have none, and then no match needs looking at in Python."""
+        if not self.words or _NOT_REGEX_SPACE.search(text):
+            return False
+        tokens = text.translate(_STOPS).split()
+        keys = list(map(str.casefold, tokens)) if self.ignorecase else tokens
+        return not any(map(eq, keys, islice(keys, 1, None)))
+
     def run(self, blk: Block, state: FileState) -> list[Alert]:
         alerts: list[Alert] = []
         text = blk.text
+        if self._no_repeat(text):
+            return alerts
         prev = ""
         previous_span = (0, 0)
         count = 0

@@ -16,6 +16,7 @@ import yaml
 
 from .checks import (
     NONWORD_TEMPLATE,
+    WORDS,
     Action,
     Capitalization,
     Conditional,
@@ -385,6 +386,7 @@ def _repetition(rule: RuleFile, chk: Definition, cfg: ValeConfig) -> ValeRule:
         int(_as_number(rule, "max", int)),
         ignorecase,
         _as_bool(rule, "alpha", False),
+        words=tokens == [WORDS],
     )
 
 
@@ -470,7 +472,7 @@ def builtin_rules(cfg: ValeConfig) -> dict[str, ValeRule]:
             "scope": "text",
             "ignorecase": True,
             "alpha": True,
-            "tokens": [r"[^\s.!?]+"],
+            "tokens": [WORDS],
             "action": {"name": "edit", "params": ["truncate", " "]},
         },
         cfg,
