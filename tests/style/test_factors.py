@@ -57,6 +57,12 @@ def test_folding_follows_regex_case_insensitive_matching(letter: str, other: str
     assert folded(letter) == folded(other)
 
 
+def test_ascii_folding_is_the_general_folding() -> None:
+    ascii_text = "".join(map(chr, range(128)))
+    assert folded(ascii_text) == ascii_text.lower()
+    assert folded(ascii_text + "\u00e9") == ascii_text.lower() + "\u00e9"
+
+
 _ATOMS = [
     "a", "b", "A", "B", "I", "\u0131", "\u0130", "k", "\u212a", " ", "-", r"\.", ".",
     r"\w", r"\s", r"\b", r"\B", "^", "$", "[ab]", "[^a]", r"[\w-]",
