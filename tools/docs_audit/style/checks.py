@@ -345,7 +345,6 @@ WORDS = r"[^\s.!?]+"
 # Where a text has none of the four separators that Python's white space has and
 # regex's has not, splitting it at white space after turning ``.!?`` into spaces
 # gives exactly the WORDS tokens (already stripped).
-_STOPS = str.maketrans(".!?", "   ")
 _NOT_REGEX_SPACE = re.compile("[\x1c-\x1f]")
 
 
@@ -379,7 +378,7 @@ class Repetition(ValeRule):
         WORDS): most blocks have none, and then no match needs looking at in Python."""
         if not self.words or _NOT_REGEX_SPACE.search(text):
             return False
-        tokens = text.translate(_STOPS).split()
+        tokens = text.replace(".", " ").replace("!", " ").replace("?", " ").split()
         keys = list(map(str.casefold, tokens)) if self.ignorecase else tokens
         return not any(map(eq, keys, islice(keys, 1, None)))
 
