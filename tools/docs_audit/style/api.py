@@ -12,7 +12,7 @@ from ..config import Config
 from ..findings import Finding
 from ..registry import Violation
 from . import codes
-from .engine import FileResult, Linter
+from .engine import FileResult, Linter, cycles_collected_after
 from .errors import StyleConfigError
 from .ini import ValeConfig, find_config, load_vale_ini
 from .model import RuleTimeout, StyleAlert
@@ -132,6 +132,11 @@ def _project_path(path: str, cwd: Path, root: Path) -> str:
 
 def to_findings(run: StyleRun, cwd: Path, root: Path) -> list[Finding]:
     """Style alerts as docs-audit findings (VL701-VL703; VL704 for unreadable files)."""
+    with cycles_collected_after():
+        return _findings(run, cwd, root)
+
+
+def _findings(run: StyleRun, cwd: Path, root: Path) -> list[Finding]:
     findings: list[Finding] = []
     # Resolved once a file: a page with 100,000 alerts resolved its path 100,000 times.
     shown: dict[str, str] = {}
