@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
 import pytest
 from docs_audit.style.api import run_builtin
+from docs_audit.style.engine import cycles_collected_after
 from docs_audit.style.regexes import compile_pattern, translate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -106,3 +108,20 @@ def test_dotnet_inline_flags(pattern: str, text: str, found: list[str]) -> None:
 
 def test_translate_keeps_character_classes() -> None:
     assert translate(r"[(?i)]x") == r"[(?i)]x"
+
+
+def test_the_collector_is_paused_while_linting_and_left_as_it_was() -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with pytest.raises(RuntimeError), cycles_collected_after():
+            assert not gc.isenabled()
+            raise RuntimeError
+        assert gc.isenabled()
+        gc.disable()
+        with cycles_collected_after():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
