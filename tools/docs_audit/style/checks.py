@@ -339,6 +339,7 @@ class OccurrenceRule(ValeRule):
         return [alert]
 
 
+#: Verdicts on repeats a Repetition rule keeps before it starts afresh.
 _ALLOWED_CACHE = 4096
 #: Vale.Repetition's tokens: runs of characters other than white space and ``.!?``.
 WORDS = r"[^\s.!?]+"

@@ -79,7 +79,7 @@ _MATCHES = re.compile(r"^vale (.+\..+)(\[.+\]) = (YES|NO)$")
 
 @contextlib.contextmanager
 def cycles_collected_after() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the duration, as it was before after.
+    """Pause the cyclic garbage collector for the duration; afterwards it is as it was.
 
     Linting a long page allocates hundreds of thousands of objects (parser and
     HTML tokens, blocks, alerts) that reference counting frees, and none in
