@@ -3,6 +3,13 @@
 Paths resolve as in Sphinx: relative to the page's folder, or to the source folder
 when they start with ``/``. An image path with ``*`` (``logo.*``) is fine when any
 file matches. A page that only includes others is never a problem in itself.
+
+Content a page includes from a file that is not a page (a README) is read as part of
+that page: Sphinx resolves its images, downloads and ``literalinclude`` paths relative
+to the *including* page (``env.relfn2path(path, docname)``), and reports them at the
+included file's own lines. MyST's ``include`` option ``relative-images`` is the one
+exception: it moves Markdown images (``![alt](path)``, not the ``image`` directive) to
+the included file's folder.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ from pathlib import Path
 
 from ..context import Context
 from ..document import Document, FileReference
-from ..included import include_path
+from ..included import include_path, includes
+from ..paths import project_relpath
 from ..registry import Violation, page_rule
+from .included import by_page
 from .resolution import sphinx_category, suppressed_by_sphinx
 
 FAMILY = "references"
@@ -38,14 +47,45 @@ def _exists(path: Path) -> bool:
     return path.is_file()
 
 
-def _missing(ctx: Context, doc: Document, kinds: tuple[str, ...]) -> Iterator[FileReference]:
-    for reference in doc.files:
+def _missing(
+    ctx: Context, doc: Document, kinds: tuple[str, ...]
+) -> Iterator[tuple[Document, FileReference]]:
+    """``(where, reference)`` for each missing file the page names, or the content it
+    includes (``where`` is the file the reference is written in)."""
+    for where, reference, path in _files_of(ctx, doc):
         if reference.kind not in kinds or not reference.target.strip():
             continue
         if reference.target.strip().lower().startswith(_NOT_FILES):
             continue
-        if not _exists(file_path(ctx, doc, reference.target)):
-            yield reference
+        if not _exists(path):
+            yield where, reference
+
+
+def _files_of(ctx: Context, doc: Document) -> Iterator[tuple[Document, FileReference, Path]]:
+    for reference in doc.files:
+        yield doc, reference, file_path(ctx, doc, reference.target)
+    moved = _relative_images(ctx, doc)
+    # Includes inside included content are not read (see docs_audit.included), so only
+    # what they show, not what they include, is theirs to check.
+    for included in by_page(ctx, doc):
+        folder = (ctx.config.root / included.relpath).parent
+        for reference in included.files:
+            if reference.kind == "include":
+                continue
+            target = reference.target.strip()
+            if reference.markdown and included.relpath in moved and not target.startswith("/"):
+                yield included, reference, folder / target
+            else:
+                yield included, reference, file_path(ctx, doc, reference.target)
+
+
+def _relative_images(ctx: Context, doc: Document) -> set[str]:
+    """The files ``doc`` includes with MyST's ``relative-images`` option."""
+    return {
+        project_relpath(ctx.config, include_path(ctx.config.docs_root, doc, ref.target).resolve())
+        for ref in includes(doc)
+        if doc.format == "md" and "relative-images" in dict(ref.options)
+    }
 
 
 @page_rule("RF208", "include-not-found", FAMILY)
@@ -55,15 +95,20 @@ def include_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
     Why: Sphinx stops reading the include (docutils reports it as severe) and the
     page renders without the content.
 
+    In content included from a file that is not a page, a ``literalinclude`` path is
+    relative to the including page, as in Sphinx, and reported at the included line.
+
     Fix: correct the path; it is relative to the page, or to the source folder when
     it starts with ``/``.
     """
-    for reference in _missing(ctx, doc, _INCLUDES):
+    for where, reference in _missing(ctx, doc, _INCLUDES):
         if reference.kind == "literalinclude":
             message = f"Include file '{reference.target}' not found or reading it failed"
         else:
             message = f'Problems with "include" directive path: no such file: {reference.target!r}'
-        yield Violation(doc.relpath, reference.line, reference.column, message)
+        yield Violation(
+            where.relpath, reference.line, reference.column, message + _from(doc, where)
+        )
 
 
 @page_rule("RF209", "file-not-found", FAMILY)
@@ -71,17 +116,26 @@ def file_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
     """An image, figure or download names a file that does not exist.
 
     Why: Sphinx warns (``image.not_readable``, ``download.not_readable``) and the
-    page shows a broken image or a dead download link.
+    page shows a broken image or a dead download link. In content included from a
+    file that is not a page (a README), the path is relative to the including page
+    (MyST's ``relative-images`` include option moves Markdown images to the included
+    file's folder); the finding stands at the included file's line.
 
     Fix: correct the path (relative to the page, or to the source folder with a
     leading ``/``), or add the file.
     """
-    for reference in _missing(ctx, doc, _SHOWN):
+    for where, reference in _missing(ctx, doc, _SHOWN):
         if suppressed_by_sphinx(ctx, sphinx_category("RF209", kind=reference.kind)):
             continue
         noun = "download" if reference.kind == "download" else "image"
-        message = f"{noun} file not readable: {reference.target}"
-        yield Violation(doc.relpath, reference.line, reference.column, message)
+        message = f"{noun} file not readable: {reference.target}" + _from(doc, where)
+        yield Violation(where.relpath, reference.line, reference.column, message)
+
+
+def _from(page: Document, where: Document) -> str:
+    # In included content the path is (as a rule) the including page's, which the
+    # reader cannot see at the reported place: name it.
+    return "" if where is page else f" (included by {page.relpath})"
 
 
 def included_docnames(ctx: Context) -> set[str]:

@@ -289,7 +289,7 @@ def _on_image(state: _State, child: Token, cursor: _Cursor) -> None:
     src = str(child.attrs.get("src", ""))
     at_line, column = cursor.find("![")
     if src and not has_scheme(src):
-        state.doc.files.append(FileReference("image", src, at_line, column))
+        state.doc.files.append(FileReference("image", src, at_line, column, markdown=True))
 
 
 def _on_html(state: _State, at: _At) -> None:

@@ -1,0 +1,131 @@
+"""Images, figures, downloads and literalincludes inside included content, as Sphinx
+resolves them: relative to the including page (``env.relfn2path(path, docname)``), or
+to the included file for Markdown images under MyST's ``relative-images``; reported at
+the included file's own line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from docs_audit.api import run
+from docs_audit.config import load_config
+
+from .helpers import sphinx_warnings, write_project
+from .matching import match
+
+INDEX = """Home
+====
+
+.. toctree::
+
+   guide
+
+.. include:: ../NOTES.rst
+"""
+
+# Each path below exists either beside the including page (docs/) or beside the
+# included file (the project root), never both: only the right base finds it.
+NOTES = """Notes
+-----
+
+.. image:: img/logo.png
+
+.. image:: img/beside-notes.png
+
+.. figure:: /img/absent.png
+
+   A caption.
+
+Get :download:`the archive <files/a.zip>` here.
+
+.. literalinclude:: code/example.py
+"""
+
+GUIDE = """# Guide
+
+```{include} ../README.md
+```
+
+```{include} ../GUIDE.md
+:relative-images:
+```
+"""
+
+README = """Some text with ![logo](img/logo.png) in it.
+
+![beside the readme](img/beside-notes.png)
+
+And {download}`a file <files/a.zip>`.
+"""
+
+# With relative-images, Markdown images are the included file's; the directive is not.
+GUIDE_PART = """Guide part.
+
+![moved](img/beside-notes.png)
+
+![not moved](img/logo.png)
+
+```{image} img/beside-notes.png
+```
+"""
+
+_KINDS = {
+    "image file not readable": "RF209",
+    "download file not readable": "RF209",
+    "Include file": "RF208",
+}
+
+
+def _project(tmp_path: Path) -> Path:
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\n",
+        {"index.rst": INDEX, "guide.md": GUIDE, "img/logo.png": "png"},
+    )
+    files = {
+        "NOTES.rst": NOTES,
+        "README.md": README,
+        "GUIDE.md": GUIDE_PART,
+        "img/beside-notes.png": "png",
+        "files/a.zip": "zip",
+        "code/example.py": "print()\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _findings(root: Path) -> list[tuple[str, str, int, int]]:
+    report = run(None, load_config(cwd=root), select=["RF208", "RF209"], use_cache=False)
+    return [(f.path, f.code, f.line, f.column) for f in report.findings]
+
+
+def test_files_in_included_content_resolve_from_the_including_page(tmp_path: Path) -> None:
+    assert _findings(_project(tmp_path)) == [
+        ("GUIDE.md", "RF209", 5, 1),
+        ("GUIDE.md", "RF209", 7, 12),
+        ("NOTES.rst", "RF209", 6, 12),
+        ("NOTES.rst", "RF209", 8, 13),
+        ("NOTES.rst", "RF209", 12, 5),
+        ("NOTES.rst", "RF208", 14, 21),
+        ("README.md", "RF209", 3, 1),
+        ("README.md", "RF209", 5, 5),
+    ]
+
+
+def test_the_messages_name_the_including_page(tmp_path: Path) -> None:
+    report = run(None, load_config(cwd=_project(tmp_path)), select=["RF209"], use_cache=False)
+    first = next(f for f in report.findings if f.path == "NOTES.rst")
+    assert first.message == (
+        "image file not readable: img/beside-notes.png (included by docs/index.rst)"
+    )
+
+
+def test_the_same_places_as_a_real_sphinx_build(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
+    ours = Counter((path, code, line) for path, code, line, _ in _findings(root))
+    assert theirs.total() == 8
+    assert match(ours, theirs, root) == (Counter(), Counter())
