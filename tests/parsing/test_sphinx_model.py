@@ -237,7 +237,7 @@ def test_files_includes_images_figures_downloads() -> None:
     )
     assert myst.files == [
         FileReference("download", "files/x.zip", 1, 1),
-        FileReference("image", "img/p.png", 1, 29),
+        FileReference("image", "img/p.png", 1, 29, markdown=True),
         FileReference("figure", "img/f.png", 3, 13),
         FileReference("image", "img/i.svg", 7, 12),
         FileReference("include", "../README.md", 10, 14),
@@ -269,6 +269,61 @@ def test_files_includes_images_figures_downloads() -> None:
         FileReference("literalinclude", "code.py", 13, 21),
     ]
     # An include is recorded, not refused: no "directive disabled" message.
+    assert [m for m in page.markup_messages if m.level >= 2] == []
+
+
+def test_directive_arguments_sphinx_reads_as_inline_text_hold_references() -> None:
+    """The text after a version note's version, and a title Sphinx parses inline."""
+    myst = md(
+        """\
+        ~~~{deprecated} 3.2 Use {class}`Foo` instead
+        More {ref}`body`.
+        ~~~
+
+        ~~~{versionadded} 1.0
+        ~~~
+
+        ~~~{admonition} See {ref}`adm`
+        Text.
+        ~~~
+
+        ~~~{centered} A {ref}`cen` line
+        ~~~
+
+        ~~~{note} A {ref}`note-body` starts here
+        and goes on.
+        ~~~
+        """
+    )
+    assert refs(myst) == [
+        ("class", "Foo", 1, 25),
+        ("ref", "body", 2, 6),
+        ("ref", "adm", 8, 21),
+        ("ref", "cen", 12, 17),
+        ("ref", "note-body", 15, 13),
+    ]
+    page = rst(
+        """\
+        .. deprecated:: 3.2
+            Merged with :class:`AppContext`. And
+            :ref:`second`.
+
+        .. versionadded:: 1.0 Text :ref:`same-line`
+
+           Body :ref:`body`.
+
+        .. version-changed:: 2.0
+
+        .. centered:: A :ref:`cen` line
+        """
+    )
+    assert refs(page) == [
+        ("class", "AppContext", 2, 17),
+        ("ref", "second", 3, 5),
+        ("ref", "same-line", 5, 28),
+        ("ref", "body", 7, 9),
+        ("ref", "cen", 11, 17),
+    ]
     assert [m for m in page.markup_messages if m.level >= 2] == []
 
 

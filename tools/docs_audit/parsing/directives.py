@@ -84,6 +84,10 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "versionchanged",
         "deprecated",
         "versionremoved",
+        "version-added",
+        "version-changed",
+        "version-deprecated",
+        "version-removed",
         "only",
         "centered",
         "hlist",
@@ -171,6 +175,62 @@ def object_name(directive: str, argument: str) -> tuple[str, str]:
     kind = lowered if ":" in lowered else "py:" + lowered
     match = re.match(r"[\w.:~*-]+", first)
     return kind, match.group(0) if match else first
+
+
+#: Directives whose argument Sphinx (or docutils) parses as inline text, by how many
+#: words come first that are not (the version of ``versionadded`` and its kin):
+#: references written there resolve like any in the page (``sphinx.domains.changeset``,
+#: ``Centered``, docutils' admonition, topic, sidebar, rubric and table titles).
+INLINE_ARGUMENTS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "versionadded",
+            "versionchanged",
+            "deprecated",
+            "versionremoved",
+            "version-added",
+            "version-changed",
+            "version-deprecated",
+            "version-removed",
+        ),
+        1,
+    ),
+    **dict.fromkeys(
+        (
+            "centered",
+            "admonition",
+            "topic",
+            "sidebar",
+            "rubric",
+            "table",
+            "list-table",
+            "csv-table",
+        ),
+        0,
+    ),
+}
+
+
+#: Directives that take no argument: MyST reads text on their opening line as the
+#: body's first line (docutils' admonitions, Sphinx's ``seealso``).
+NO_ARGUMENT = frozenset(
+    {"attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning"}
+    | {"seealso"}
+)
+
+
+def inline_argument(name: str, argument: str) -> str:
+    """The part of a directive's ``argument`` read as inline text (``""`` when none):
+    ``versionadded:: 1.2 Text`` gives ``Text``. With ``NO_ARGUMENT`` directives (MyST
+    only: docutils itself reads them so) the whole argument is text."""
+    lowered = name.lower()
+    if lowered in NO_ARGUMENT:
+        return argument.strip()
+    skip = INLINE_ARGUMENTS.get(lowered)
+    if skip is None:
+        return ""
+    words = argument.split(None, skip)
+    return words[skip] if len(words) > skip else ""
 
 
 def prose_directives() -> frozenset[str]:

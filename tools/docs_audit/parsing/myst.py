@@ -48,6 +48,7 @@ from .directives import (
     Kind,
     first_line_of,
     glossary_terms,
+    inline_argument,
     kind_of,
     object_name,
     reference_kind,
@@ -379,6 +380,7 @@ def _on_directive(
             if is_external(entry.target)
         )
     _directive_targets(state, name, kind, argument, parts, line)
+    _read_argument(state, name, argument, line)
     if kind not in _NO_URL_OPTIONS:
         state.links.extend(option_urls(parts.options, parts.option_lines, state.source))
     if not parts.body.strip():
@@ -387,6 +389,20 @@ def _on_directive(
         _walk_source(state, parts.body, offset=parts.body_line - 1, column_offset=0)
     elif kind is Kind.EVAL_RST:
         _read_rst(state, parts)
+
+
+def _read_argument(state: _State, name: str, argument: str, line: int) -> None:
+    """The part of the argument Sphinx parses as inline Markdown (a version note's text,
+    an admonition's title), read like the page's prose at its own columns."""
+    text = inline_argument(name, argument)
+    if not text.strip():
+        return
+    raw = state.source.line(line)
+    start = raw.find(text, raw.find("}") + 1)
+    if start < 0:
+        return
+    tokens = markdown_parser(state.settings.myst_extensions).parseInline(text, {})
+    _walk_tokens(state, tokens, offset=line - 1, column_offset=start)
 
 
 def _directive_targets(

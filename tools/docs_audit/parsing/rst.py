@@ -36,6 +36,7 @@ from ..document import (
 )
 from .directives import (
     DOWNLOAD_ROLES,
+    INLINE_ARGUMENTS,
     OPTION_SPECS,
     Kind,
     glossary_terms,
@@ -188,6 +189,38 @@ class _ProseDirective(_OpaqueDirective):
         return [container]
 
 
+class _InlineArgumentDirective(_ProseDirective):
+    """A Sphinx directive whose argument, after ``words`` leading words (a version note's
+    version), is inline text: parsed as Sphinx parses it, so its references count."""
+
+    words: ClassVar[int] = 0
+
+    def run(self) -> list[nodes.Node]:
+        result = super().run()
+        if len(self.arguments) <= self.words:
+            return result
+        text = self.arguments[self.words]
+        # The text starts on the directive's line unless that line ends with the words.
+        written = self.block_text.split("\n")[0].partition("::")[2].split()
+        line = self.lineno if len(written) > self.words else self.lineno + 1
+        inline, messages = self.state.inline_text(text, line)
+        paragraph = nodes.paragraph(text, "", *inline)
+        paragraph.line = line
+        return [paragraph, *messages, *result]
+
+
+def _inline_argument_directive(words: int) -> type[Directive]:
+    # docutils splits off the first ``words`` words and keeps the rest whole, newlines
+    # included, as Sphinx's own directive does.
+    attributes = {"words": words, "required_arguments": 0, "optional_arguments": words + 1}
+    return type(f"_InlineArgument{words}", (_InlineArgumentDirective,), attributes)
+
+
+_INLINE_ARGUMENT_DIRECTIVES = {
+    words: _inline_argument_directive(words) for words in set(INLINE_ARGUMENTS.values())
+}
+
+
 class _CodeDirective(Directive):
     has_content = True
     optional_arguments = 1
@@ -324,6 +357,8 @@ def _directive_for(name: str) -> type[Directive]:
         module = __import__(f"docutils.parsers.rst.directives.{module_name}", fromlist=[class_name])
         directive: type[Directive] = getattr(module, class_name)
         return directive
+    if name.lower() in INLINE_ARGUMENTS:
+        return _INLINE_ARGUMENT_DIRECTIVES[INLINE_ARGUMENTS[name.lower()]]
     if kind is Kind.PROSE:
         return _ProseDirective
     # An unknown name stays opaque: its body may be anything, and docutils would

@@ -1,0 +1,120 @@
+"""References in directive arguments Sphinx parses as inline text (a version note's text
+after the version, ``centered``, an admonition's or a table's title, the opening line
+of a MyST admonition), compared with a real Sphinx build.
+
+Sphinx does not name the reference's own line there: it parses a version note's text
+at the directive's line + 1 (``sphinx.domains.changeset``), and MyST's nested inline
+parse adds one more line to every argument. docs-audit reports the line the reference
+is written on; the table below says, for each, the line Sphinx names instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docs_audit.api import run
+from docs_audit.config import load_config
+
+from .helpers import sphinx_warnings, write_project
+
+INDEX = """Home
+====
+
+.. toctree::
+
+   page
+
+.. deprecated:: 3.2
+    Merged with :ref:`rst-next-line`. More
+    text :ref:`rst-second-line`.
+
+.. versionadded:: 1.0 Text :ref:`rst-same-line`
+   and :ref:`rst-same-next`
+
+   Body :ref:`rst-body`.
+
+.. centered:: Centre :ref:`rst-centered`
+
+.. versionchanged:: 2.0
+
+   Only a body :ref:`rst-only-body`.
+
+.. admonition:: Title :ref:`rst-admonition`
+
+   Text.
+"""
+
+PAGE = """# Page
+
+~~~{deprecated} 3.2 Use {ref}`md-same-line` instead
+More {ref}`md-body`.
+~~~
+
+~~~{admonition} See {ref}`md-admonition`
+Body.
+~~~
+
+~~~{rubric} A {ref}`md-rubric`
+~~~
+
+~~~{centered} Centre {ref}`md-centered`
+~~~
+
+~~~{versionadded} 1.0
+~~~
+
+~~~{list-table} Title {ref}`md-table`
+* - a
+~~~
+
+~~~{note} A note {ref}`md-note` on its first line
+and more.
+~~~
+
+~~~{seealso} {ref}`md-seealso`
+~~~
+"""
+
+#: label -> (path, line and column docs-audit reports, line Sphinx names).
+EXPECTED = {
+    "rst-next-line": ("docs/index.rst", 9, 17, 9),
+    "rst-second-line": ("docs/index.rst", 10, 10, 9),
+    "rst-same-line": ("docs/index.rst", 12, 28, 13),
+    "rst-same-next": ("docs/index.rst", 13, 8, 13),
+    "rst-body": ("docs/index.rst", 15, 9, 15),
+    "rst-centered": ("docs/index.rst", 17, 22, 17),
+    "rst-only-body": ("docs/index.rst", 21, 16, 21),
+    "rst-admonition": ("docs/index.rst", 23, 23, 23),
+    "md-same-line": ("docs/page.md", 3, 25, 5),
+    "md-body": ("docs/page.md", 4, 6, 4),
+    "md-admonition": ("docs/page.md", 7, 21, 8),
+    "md-rubric": ("docs/page.md", 11, 15, 12),
+    "md-centered": ("docs/page.md", 14, 22, 15),
+    "md-table": ("docs/page.md", 20, 23, 21),
+    "md-note": ("docs/page.md", 24, 18, 24),
+    "md-seealso": ("docs/page.md", 28, 14, 28),
+}
+
+
+def _project(tmp_path: Path) -> Path:
+    return write_project(
+        tmp_path, "extensions = ['myst_parser']\n", {"index.rst": INDEX, "page.md": PAGE}
+    )
+
+
+def test_references_in_inline_arguments_are_reported_where_written(tmp_path: Path) -> None:
+    report = run(None, load_config(cwd=_project(tmp_path)), select=["RF201"], use_cache=False)
+    ours = {
+        re.sub(r"^undefined label: '(.*)'$", r"\1", f.message): (f.path, f.line, f.column)
+        for f in report.findings
+    }
+    assert ours == {label: place[:3] for label, place in EXPECTED.items()}
+
+
+def test_sphinx_warns_about_the_same_references(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    theirs = sphinx_warnings(root, tmp_path / "html", {"undefined label": "RF201"})
+    expected = {(path, "RF201", sphinx) for path, _, _, sphinx in EXPECTED.values()}
+    assert theirs.total() == len(EXPECTED)
+    assert set(theirs) == expected
