@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
@@ -113,6 +112,8 @@ def _write(path: Path, report: Report, root: Path) -> None:
     try:
         folder = path.parent if str(path.parent) else Path()
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when a baseline is written
+
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".baseline-")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(payload, stream, indent=1)

@@ -23,11 +23,13 @@ import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from .findings import UsageError
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 TABLE = "docs-audit"
 #: The entry-point group plugins are installed under.
@@ -208,6 +210,9 @@ class PluginTable(Protocol):
 @cache
 def installed_plugins() -> dict[str, metadata.EntryPoint]:
     """Plugins installed in this environment, by entry-point name."""
+    # Scanning installed distributions is slow: only a config that names a plugin pays.
+    from importlib import metadata
+
     return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINTS)}
 
 

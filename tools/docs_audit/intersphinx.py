@@ -14,12 +14,10 @@ Sphinx is not needed to read it.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -172,6 +170,8 @@ def write_cached(config: Config, inventory: Inventory, objects: Objects, now: fl
         "fetched": now,
         "objects": {kind: sorted(names) for kind, names in sorted(objects.by_type.items())},
     }
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".inv-")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(payload, stream)
@@ -213,6 +213,8 @@ def fetch_inventories(
         else:
             due.append(inventory)
     if due:
+        import asyncio  # `check` reads inventories and never fetches
+
         fetched = asyncio.run(
             _fetch_all(due, config, settings.timeout, settings.allow_private, settings.user_agent)
         )
@@ -247,6 +249,8 @@ def refresh_summary(
 async def _fetch_all(
     due: Sequence[Inventory], config: Config, timeout: float, allow_private: bool, agent: str
 ) -> list[Objects | str]:
+    import asyncio
+
     import httpx
 
     from .links.fetch import refusal

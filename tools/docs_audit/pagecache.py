@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -203,6 +202,8 @@ def write_page_cache(folder: Path, key: Mapping[str, str], pages: Mapping[str, C
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        import tempfile  # a warm run writes nothing
+
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

@@ -28,6 +28,7 @@ from .pagecache import (
     restore,
     write_page_cache,
 )
+from .parsepool import ParseJob, parse_all
 from .parsing.settings import ParseSettings
 from .paths import project_relpath as project_relpath  # re-exported for callers above
 from .sources import decode_source, os_problem, read_source
@@ -171,31 +172,42 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
     unlisted: dict[str, Problem] = {}
     pages = discover(config, unlisted, project.excluded, sphinx)
     project.unreadable.update({prefix + folder: problem for folder, problem in unlisted.items()})
-    changed = False
     inside, max_bytes = _project_root(config), _max_bytes(config)
+    read: list[tuple[str, ParseJob | Problem, str]] = []  # (relpath, page, digest)
     for relative in pages:
         relpath = prefix + relative
         data = read_source(config.docs_root / relative, inside, max_bytes)
         if isinstance(data, Problem):
-            project.unreadable[relpath] = data
+            read.append((relpath, data, ""))
             continue
-        digest = content_digest(data)
-        cached = cache.entries.get(relpath)
         docname = os.path.splitext(relative)[0]
-        kind = source_kind(relative, conf) or "rst"
-        if cached is None or cached.digest != digest:
-            cached = CachedPage(digest, parse_source(data, relpath, docname, settings, kind))
-            changed = True
+        page = ParseJob(data, relpath, docname, source_kind(relative, conf) or "rst")
+        read.append((relpath, page, content_digest(data)))
+    missed = [
+        job
+        for relpath, job, digest in read
+        if isinstance(job, ParseJob) and not _cached(cache, relpath, digest)
+    ]
+    # Pages the cache does not hold are parsed together (in parallel when that pays).
+    results = parse_all(missed, partial(_parse_job, settings), partial(_prepare, settings))
+    parsed = dict(zip(missed, results, strict=True))
+    for relpath, job, digest in read:
+        if isinstance(job, Problem):
+            project.unreadable[relpath] = job
+            continue
+        if job in parsed:
+            cached = CachedPage(digest, parsed[job])
             result = cached.result
         else:
-            reparse = _reparse(data, relpath, docname, settings, kind)
-            result = restore(cached, data.decode("utf-8-sig"), reparse)
+            cached = cache.entries[relpath]
+            reparse = partial(_parse_job, settings, job)
+            result = restore(cached, job.data.decode("utf-8-sig"), reparse)
         project.cache_entries[relpath] = cached
         if isinstance(result, Document):
             project.documents[result.docname] = result
         else:
             project.unreadable[relpath] = result
-    changed = _load_included(project, cache, settings) or changed
+    changed = _load_included(project, cache, settings) or bool(parsed)
     project.cache_stale = use_cache and (
         changed or project.cache_entries.keys() != cache.entries.keys()
     )
@@ -253,10 +265,23 @@ def _included_reparse(
     return lambda: parse_part(parse, part, offset)
 
 
-def _reparse(
-    data: bytes, relpath: str, docname: str, settings: ParseSettings, kind: str
-) -> Callable[[], Document | Problem]:
-    return lambda: parse_source(data, relpath, docname, settings, kind)
+def _cached(cache: PageCache, relpath: str, digest: str) -> bool:
+    entry = cache.entries.get(relpath)
+    return entry is not None and entry.digest == digest
+
+
+def _prepare(settings: ParseSettings, kinds: set[str]) -> None:
+    # Imported and built once in this process, inherited by every forked worker.
+    if "md" in kinds:
+        from .parsing.myst import markdown_parser
+
+        markdown_parser(settings.myst_extensions)
+    if "rst" in kinds:
+        from .parsing import rst  # noqa: F401  (docutils' parser, the slow import)
+
+
+def _parse_job(settings: ParseSettings, job: ParseJob) -> Document | Problem:
+    return parse_source(job.data, job.relpath, job.docname, settings, job.kind)
 
 
 def _key(config: Config, settings: ParseSettings, sphinx: SphinxConf) -> dict[str, str]:

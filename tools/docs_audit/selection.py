@@ -8,7 +8,6 @@ warning, a broken page or a broken link); ``extend-select`` adds house rules and
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,6 +48,8 @@ def resolve(selector: str, where: str) -> str:
     prefix = text.upper()
     if prefix and any(code.startswith(prefix) for code in RULES.codes()):
         return prefix
+    import difflib  # only for the message of a mistyped rule
+
     families = sorted({code.rstrip("0123456789") for code in RULES.codes()})
     close = difflib.get_close_matches(text, [*RULES.codes(), *RULES.names(), *families], n=4)
     if not close:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -619,6 +618,8 @@ def load_sphinx_conf(config: Config) -> SphinxConf:
 
 def execute_conf(path: Path, timeout: int) -> SphinxConf:
     """Run conf.py in a subprocess (opted in with ``execute-conf``) and read its values."""
+    import subprocess  # only with the opt-in
+
     command = [sys.executable, "-c", _EXECUTE, str(path.resolve()), json.dumps(sorted(SETTINGS))]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)

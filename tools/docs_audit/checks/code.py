@@ -9,15 +9,16 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-
-import yaml
+from typing import TYPE_CHECKING
 
 from ..config import setting
 from ..context import Context
 from ..document import CodeBlock, Document
 from ..findings import UsageError
 from ..registry import Violation, page_rule
-from ..saferegex import PatternError, RegexTimeout, SafePattern, compile_safe
+
+if TYPE_CHECKING:
+    from ..saferegex import SafePattern
 
 FAMILY = "code"
 
@@ -65,9 +66,20 @@ def missing_language(doc: Document, ctx: Context) -> Iterator[Violation]:
             yield Violation(doc.relpath, block.line, block.column, "code block has no language")
 
 
+@lru_cache(maxsize=1)
+def _builtin_aliases() -> frozenset[str]:
+    # Pygments' own alias table: reading it imports no lexer module (each costs ms).
+    from pygments.lexers._mapping import LEXERS
+
+    return frozenset(alias.lower() for entry in LEXERS.values() for alias in entry[2])
+
+
 @lru_cache(maxsize=512)
 def _known_language(name: str) -> bool:
-    # Looking the class up, not building a lexer, keeps its regexes uncompiled.
+    if name.lower() in _builtin_aliases():
+        return True
+    # Lexers of installed Pygments plugins: looking the class up, not building a
+    # lexer, keeps its regexes uncompiled.
     from pygments.lexers import find_lexer_class_by_name
     from pygments.util import ClassNotFound
 
@@ -128,6 +140,8 @@ def _toml_error(body: str) -> tuple[int, int, str] | None:
 
 
 def _yaml_error(body: str) -> tuple[int, int, str] | None:
+    import yaml  # imported only for a page with a YAML block: it is slow to import
+
     try:
         list(yaml.safe_load_all(body))
     except yaml.YAMLError as exc:
@@ -208,6 +222,8 @@ def invalid_yaml(doc: Document, ctx: Context) -> Iterator[Violation]:
 @lru_cache(maxsize=64)
 def _pattern(source: str) -> SafePattern:
     # User patterns run under the time limit of docs_audit.saferegex.
+    from ..saferegex import PatternError, compile_safe
+
     try:
         return compile_safe(source)
     except PatternError as exc:
@@ -226,6 +242,8 @@ def placeholder(doc: Document, ctx: Context) -> Iterator[Violation]:
     reported here once, naming the key and the pattern, and is not applied to the
     rest of the page.
     """
+    from ..saferegex import RegexTimeout
+
     patterns = [_pattern(p) for p in ctx.table("code")["placeholders"]]
     for block in doc.code_blocks:
         for offset, line in enumerate(block.body.split("\n")):

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from docutils import nodes
+from typing import TYPE_CHECKING, Any
 
 from ..config import setting
 from ..context import Context
 from ..document import Document
 from ..registry import Code, Violation, checker
+
+if TYPE_CHECKING:
+    from docutils import nodes
 
 FAMILY = "rst"
 

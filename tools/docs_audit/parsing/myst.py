@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -191,6 +190,8 @@ def _on_attribute_id(state: _State, name: str, line: int) -> None:
 
 
 def _on_front_matter(state: _State, at: _At) -> None:
+    import yaml  # only a page with front matter pays for importing it
+
     token, line = at.token, at.line
     try:
         data = yaml.safe_load(token.content)

@@ -1,0 +1,89 @@
+"""Pages parsed in forked workers on a cold run give exactly the model parsed in turn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from docs_audit import parsepool
+from docs_audit.config import load_config
+from docs_audit.document import Document, Problem
+from docs_audit.parsepool import ParseJob
+from docs_audit.project import Project, load_project
+
+REPO = Path(__file__).resolve().parents[1]
+
+RST_PAGE = """\
+.. _rst-{n}:
+
+RST page {n}
+============
+
+See :ref:`rst-{m}`, :doc:`index` and `a link <https://example.org/{n}>`_.
+
+.. note::
+
+   Nested :ref:`missing-{n}` inside a note.
+
+.. code-block:: python
+
+   value = {n}
+"""
+
+
+def _tree(tmp_path: Path) -> Path:
+    """This repository's MyST pages, some RST pages and one page that cannot be read."""
+    shutil.copytree(REPO / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("_build"))
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docs-audit]\ndocs-root = "docs"\n', encoding="utf-8"
+    )
+    conf = tmp_path / "docs" / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nsource_suffix = [".md", ".rst"]\n')
+    for n in range(6):
+        page = RST_PAGE.format(n=n, m=(n + 1) % 6)
+        (tmp_path / "docs" / f"rst-{n}.rst").write_text(page, encoding="utf-8")
+    (tmp_path / "docs" / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    return tmp_path
+
+
+def _load(root: Path, monkeypatch: pytest.MonkeyPatch, threshold: int) -> Project:
+    monkeypatch.setattr(parsepool, "PARALLEL_FROM_BYTES", threshold)
+    return load_project(load_config(cwd=root), use_cache=False)
+
+
+def _comparable(doc: Document) -> dict[str, object]:
+    return {key: value for key, value in vars(doc).items() if not key.startswith("_")}
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores to fork workers")
+def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _tree(tmp_path)
+    forked: list[int] = []
+    original = parsepool.workers_for
+
+    def counting(jobs: list[ParseJob]) -> int:
+        workers = original(jobs)
+        forked.append(workers)
+        return workers
+
+    monkeypatch.setattr(parsepool, "workers_for", counting)
+    parallel = _load(root, monkeypatch, 0)
+    sequential = _load(root, monkeypatch, 10**12)
+    assert forked[0] >= 2 and forked[1] == 1  # the first load really used workers
+    assert list(parallel.documents) == list(sequential.documents)  # same order
+    assert len(parallel.documents) > 30
+    for docname, doc in sequential.documents.items():
+        assert _comparable(parallel.documents[docname]) == _comparable(doc), docname
+    assert parallel.unreadable == sequential.unreadable
+    assert isinstance(parallel.unreadable["docs/latin1.md"], Problem)
+
+
+def test_small_or_single_page_runs_stay_in_process() -> None:
+    big = ParseJob(b"x" * parsepool.PARALLEL_FROM_BYTES, "docs/a.md", "a", "md")
+    small = ParseJob(b"# A\n", "docs/b.md", "b", "md")
+    assert parsepool.workers_for([big]) == 1  # one page: nothing to share out
+    assert parsepool.workers_for([small, small]) == 1  # too little text to pay for workers
+    expected = 1 if len(os.sched_getaffinity(0)) < 2 else 2
+    assert parsepool.workers_for([big, small]) == expected
