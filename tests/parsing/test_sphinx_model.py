@@ -446,6 +446,34 @@ def test_domain_object_directives_describe_objects_and_hold_prose() -> None:
     assert refs(myst) == [("ref", "x", 2, 15)]
 
 
+def test_programs_and_options_with_one_object_per_signature_line() -> None:
+    page = rst(
+        """\
+        .. program:: prog sub
+
+        .. option:: -v, --verbose
+                    --level=<n>
+           :noindex:
+
+           Loud, see :option:`-v`.
+
+        .. std:program:: None
+        """
+    )
+    assert [(o.kind, o.name, o.line, o.column) for o in page.objects] == [
+        ("program", "prog sub", 1, 14),
+        ("option", "-v, --verbose", 3, 13),
+        ("option", "--level=<n>", 4, 13),
+        ("program", "None", 9, 18),
+    ]
+    assert refs(page) == [("option", "-v", 7, 14)]
+    myst = md("```{program} tool\n```\n\n```{option} --flag ARG\n```\n")
+    assert [(o.kind, o.name, o.line) for o in myst.objects] == [
+        ("program", "tool", 1),
+        ("option", "--flag ARG", 4),
+    ]
+
+
 def test_html_images_are_files_only_with_html_image() -> None:
     text = """\
         Text <img src="a.png" alt=x> here.

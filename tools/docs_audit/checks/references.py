@@ -175,6 +175,25 @@ def envvar_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
     yield from _findings(doc, ctx, "RF211")
 
 
+@page_rule("RF212", "option-not-described", FAMILY)
+def option_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """An ``{option}``/``:option:`` names a command-line option no ``option``
+    directive describes for the program current there.
+
+    Why: Sphinx warns (``unknown option``) and renders plain text. The program is the
+    one the latest ``program`` directive of the page names; ``prog --opt`` names it in
+    the reference itself, and a value (``--level=3``, ``--out FILE``) is ignored, as in
+    Sphinx. Where content the page includes declares programs, the program at a place
+    is not known: the reference is undecided, not an error. With intersphinx
+    configured, another project may describe it: decided from the cached inventories,
+    undecided while none is cached. ``nitpick_ignore`` applies.
+
+    Fix: describe it with ``.. option:: --name`` under the right ``.. program::``, or
+    correct the name.
+    """
+    yield from _findings(doc, ctx, "RF212")
+
+
 @project_rule("RF204", "not-in-toctree", FAMILY)
 def not_in_toctree(ctx: Context) -> Iterator[Violation]:
     """A page is in no toctree (and is not marked ``:orphan:``).

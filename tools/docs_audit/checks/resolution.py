@@ -20,6 +20,7 @@ from ..intersphinx import Objects, Resolver
 from ..toc import join_docname, strip_suffix
 from .included import by_page, included_content
 from .labels import label_index
+from .options import described_options, program_at, qualified_name, resolve_option
 
 #: Extensions that document objects Sphinx learns about by importing code.
 OBJECT_EXTENSIONS = (
@@ -131,6 +132,10 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
     if role == "any":
         if ref.target.lower() in label_names(ctx) or ref.target in ctx.project.documents:
             return OK
+        # Sphinx's ``any`` tries options too, under the program current there.
+        option = _option_verdict(ctx, doc, ref)[0]
+        if option != "missing":
+            return OK if option == "found" else Outcome("undecided", message="option-program")
         return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
     if role == "term":
         if ref.target.lower() in term_names(ctx) or facts.intersphinx.anywhere(role, ref.target):
@@ -138,6 +143,8 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
         return Outcome("error", "RF210", f"term not in glossary: {ref.target!r}")
     if role == "envvar":
         return _envvar(ctx, ref.target)
+    if role == "option":
+        return _option(ctx, doc, ref)
     if role == "link":
         problem = link_problem(doc, ref, ctx)
         if problem is None:
@@ -176,6 +183,36 @@ def _envvar(ctx: Context, target: str) -> Outcome:
     if resolver.prefixes and not resolver.all_cached():
         return Outcome("undecided", message="intersphinx")
     return Outcome("error", "RF211", f"'envvar' reference target not found: {target}")
+
+
+def _option(ctx: Context, doc: Document, ref: Reference) -> Outcome:
+    """``:option:``, under the program current where it is written (:mod:`.options`)."""
+    target = ref.target.strip()
+    if target.startswith("!") or ctx.project.sphinx.ignores_nitpick("std:option", target):
+        return OK  # ``!`` asks for no link
+    verdict, program = _option_verdict(ctx, doc, ref)
+    if verdict == "found":
+        return OK
+    resolver = resolution(ctx).intersphinx
+    qualified = qualified_name(program, target)
+    if resolver.anywhere("option", target) or (
+        qualified is not None and resolver.anywhere("option", qualified)
+    ):
+        return OK
+    if verdict == "maybe":
+        return Outcome("undecided", message="option-program")
+    if resolver.prefixes and not resolver.all_cached():
+        return Outcome("undecided", message="intersphinx")
+    return Outcome("error", "RF212", f"unknown option: {target!r}")
+
+
+def _option_verdict(ctx: Context, doc: Document, ref: Reference) -> tuple[str, str | None]:
+    options = described_options(ctx)
+    if not options:
+        return "missing", None  # no page describes an option: no program matters
+    where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
+    program = program_at(ctx, doc, where, ref.line)
+    return resolve_option(options, program, ref.target), program
 
 
 def _inventory_link(ctx: Context, target: str) -> Outcome:
@@ -274,6 +311,7 @@ _CATEGORIES = {
     "RF207": "ref.ref",
     "RF210": "ref.term",
     "RF211": "ref.envvar",
+    "RF212": "ref.option",
     "RF204": "toc.not_included",
     "RF205": "toc.not_readable",
 }

@@ -140,6 +140,7 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "envvar",
         "option",
         "cmdoption",
+        "program",
         "describe",
         "object",
         "confval",
@@ -170,7 +171,7 @@ def object_name(directive: str, argument: str) -> tuple[str, str]:
     ``("py:function", "pkg.f")``; the kind carries the domain (``py`` by default)."""
     lowered = directive.lower().removeprefix("std:")
     first = argument.split("\n")[0].strip()
-    if lowered in ("envvar", "option", "cmdoption", "describe", "object", "confval"):
+    if lowered in ("envvar", "option", "cmdoption", "program", "describe", "object", "confval"):
         return lowered, first
     kind = lowered if ":" in lowered else "py:" + lowered
     match = re.match(r"[\w.:~*-]+", first)

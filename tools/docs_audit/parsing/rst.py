@@ -288,10 +288,23 @@ class _ObjectDirective(_ProseDirective):
     """A domain object's description (``py:function``, ``envvar``): its body is prose."""
 
     def run(self) -> list[nodes.Node]:
-        if self.arguments:
-            kind, name = object_name(self.name, " ".join(self.arguments))
-            _current[-1].objects.append((kind, name, self.lineno))
+        # Sphinx reads each line of the argument as a signature of its own.
+        for index, signature in enumerate(_signatures(self)):
+            kind, name = object_name(self.name, signature)
+            _current[-1].objects.append((kind, name, self.lineno + index))
         return super().run()
+
+
+def _signatures(directive: Directive) -> list[str]:
+    """The argument's lines as written (docutils' split loses the line breaks)."""
+    rows = directive.block_text.split("\n")
+    found = [rows[0].partition("::")[2].strip()]
+    for row in rows[1:]:
+        text = row.strip()
+        if not text or text.startswith(":"):
+            break
+        found.append(text)
+    return [signature for signature in found if signature]
 
 
 class _IncludeDirective(_OpaqueDirective):

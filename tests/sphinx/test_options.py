@@ -1,0 +1,157 @@
+"""``:option:`` references judged as Sphinx judges them (``unknown option``): under the
+program current where they are written, without a value, or naming the program, and
+compared with a real Sphinx build."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from docs_audit.api import run
+from docs_audit.checks.options import option_names, resolve_option
+from docs_audit.config import load_config
+
+from .helpers import sphinx_warnings, write_project
+from .matching import match
+
+INDEX = """Home
+====
+
+.. toctree::
+
+   cli
+
+:option:`--top` before any program, :option:`--verbose` (only under prog).
+
+.. program:: prog
+
+.. option:: -v, --verbose
+
+   Be loud.
+
+.. option:: --level=<n>, --out [FILE]
+            --mode
+
+   Level.
+
+.. option:: target
+
+   An argument.
+
+:option:`-v`, :option:`--level`, :option:`--level=3`, :option:`--out FILE`,
+:option:`target`, :option:`--nope`, :option:`!--nolink`, :option:`title <--verbose>`,
+:option:`--mode`.
+
+.. program:: prog sub
+
+.. option:: --deep
+
+:option:`--deep`, :option:`-v`, :option:`prog --verbose`, :option:`prog sub --deep`,
+:option:`other --deep`.
+
+.. program:: None
+
+.. option:: --top
+
+:option:`--top`, :option:`--deep`, :any:`--top`.
+"""
+
+CLI = """# CLI
+
+{option}`--top` and {option}`prog -v` and {option}`-v`.
+
+```{program} tool
+```
+
+```{option} --flag
+```
+
+{option}`--flag` and {option}`tool --flag` and {option}`--top` and {any}`--flag`.
+"""
+
+_KINDS = {"unknown option": "RF212"}
+
+
+def _findings(root: Path) -> list[tuple[str, str, int, int, str]]:
+    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
+    return [(f.path, f.code, f.line, f.column, f.message) for f in report.findings]
+
+
+def test_option_names_as_sphinx_reads_a_signature() -> None:
+    assert option_names("-v, --verbose") == ["-v", "--verbose"]
+    assert option_names("--level=<n>, --out [FILE], -I<dir>") == ["--level", "--out", "-I<dir>"]
+    assert option_names("--color[=WHEN]") == ["--color"]
+    assert option_names("target") == ["target"]
+
+
+def test_unknown_options_are_reported_at_their_place(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path, "extensions = ['myst_parser']\n", {"index.rst": INDEX, "cli.md": CLI}
+    )
+    assert _findings(root) == [
+        ("docs/cli.md", "RF212", 3, 43, "unknown option: '-v'"),
+        ("docs/cli.md", "RF212", 11, 48, "unknown option: '--top'"),
+        ("docs/index.rst", "RF212", 8, 37, "unknown option: '--verbose'"),
+        ("docs/index.rst", "RF212", 26, 19, "unknown option: '--nope'"),
+        ("docs/index.rst", "RF212", 33, 19, "unknown option: '-v'"),
+        ("docs/index.rst", "RF212", 34, 1, "unknown option: 'other --deep'"),
+        ("docs/index.rst", "RF212", 40, 18, "unknown option: '--deep'"),
+    ]
+    theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
+    ours = Counter((path, code, line) for path, code, line, _, _ in _findings(root))
+    assert theirs.total() == 7
+    assert match(ours, theirs, root) == (Counter(), Counter())
+
+
+USAGE = """.. program:: inc
+
+.. option:: --inc
+
+In the include, :option:`--inc` and :option:`--missing-here`.
+"""
+
+
+def test_programs_declared_in_included_content_leave_references_undecided(
+    tmp_path: Path,
+) -> None:
+    """Sphinx resolves ``--inc`` after the include (the included program is current);
+    docs-audit does not place the include's program, so holds it undecided, while a
+    name no program describes is still an error."""
+    page = "Home\n====\n\n.. include:: ../USAGE.rst\n\n:option:`--inc` and :option:`--nowhere`.\n"
+    root = write_project(tmp_path, "", {"index.rst": page})
+    (root / "USAGE.rst").write_text(USAGE, encoding="utf-8")
+    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
+    ours = [(f.path, f.line, f.message) for f in report.findings]
+    assert ours == [
+        ("USAGE.rst", 5, "unknown option: '--missing-here'"),
+        ("docs/index.rst", 6, "unknown option: '--nowhere'"),
+    ]
+    assert report.stats["check"]["undecided-option-program"] == 1
+    theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
+    assert sorted(theirs) == [("USAGE.rst", "RF212", 5), ("docs/index.rst", "RF212", 6)]
+
+
+def test_with_intersphinx_an_unknown_option_is_undecided(tmp_path: Path) -> None:
+    conf = "intersphinx_mapping = {'click': ('https://click.invalid/', None)}\n"
+    root = write_project(tmp_path, conf, {"index.rst": "Home\n====\n\n:option:`--nope`.\n"})
+    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
+    assert "RF212" not in {f.code for f in report.findings}
+    assert report.stats["check"]["undecided-intersphinx"] == 1
+
+
+def test_nitpick_ignore_silences_an_option(tmp_path: Path) -> None:
+    conf = "nitpick_ignore = [('std:option', '--nope')]\n"
+    page = "Home\n====\n\n:option:`--nope` and :option:`--other`.\n"
+    root = write_project(tmp_path, conf, {"index.rst": page})
+    assert [m for *_, m in _findings(root)] == ["unknown option: '--other'"]
+
+
+def test_the_lookup_order_of_sphinx() -> None:
+    from docs_audit.checks.options import Options
+
+    options = Options(frozenset({("prog", "--out"), ("prog-sub", "--deep")}), frozenset())
+    assert resolve_option(options, "prog", "--out FILE") == "found"
+    assert resolve_option(options, "prog", "--out=x") == "found"
+    assert resolve_option(options, None, "prog sub --deep") == "found"
+    assert resolve_option(options, "prog", "--deep") == "missing"
+    assert resolve_option(options, None, "--out") == "missing"
