@@ -1,7 +1,7 @@
-"""Images, figures, downloads and literalincludes inside included content, as Sphinx
-resolves them: relative to the including page (``env.relfn2path(path, docname)``), or
-to the included file for Markdown images under MyST's ``relative-images``; reported at
-the included file's own line."""
+"""Images, figures, downloads, includes and literalincludes inside included content, as
+Sphinx resolves them: relative to the including page (``env.relfn2path(path, docname)``,
+MyST's ``include`` too), or to the included file for Markdown images under MyST's
+``relative-images``; reported at the included file's own line."""
 
 from __future__ import annotations
 
@@ -40,11 +40,16 @@ NOTES = """Notes
 Get :download:`the archive <files/a.zip>` here.
 
 .. literalinclude:: code/example.py
+
+.. include:: code/part.rst
 """
 
 GUIDE = """# Guide
 
 ```{include} ../README.md
+```
+
+```{include} ../NESTING.md
 ```
 
 ```{include} ../GUIDE.md
@@ -70,10 +75,21 @@ GUIDE_PART = """Guide part.
 ```
 """
 
+# A MyST include in included content: relative to the including page too (Sphinx's
+# relfn2path), so ``code/part.rst`` beside this file is not found, ``../code`` is.
+NESTING = """```{include} code/part.rst
+```
+
+```{include} ../code/part.rst
+```
+"""
+
 _KINDS = {
     "image file not readable": "RF209",
     "download file not readable": "RF209",
     "Include file": "RF208",
+    'Problems with "include" directive path': "RF208",
+    'Directive "include": file not found': "RF208",
 }
 
 
@@ -90,6 +106,8 @@ def _project(tmp_path: Path) -> Path:
         "img/beside-notes.png": "png",
         "files/a.zip": "zip",
         "code/example.py": "print()\n",
+        "code/part.rst": "Part.\n",
+        "NESTING.md": NESTING,
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -106,10 +124,12 @@ def test_files_in_included_content_resolve_from_the_including_page(tmp_path: Pat
     assert _findings(_project(tmp_path)) == [
         ("GUIDE.md", "RF209", 5, 1),
         ("GUIDE.md", "RF209", 7, 12),
+        ("NESTING.md", "RF208", 1, 14),
         ("NOTES.rst", "RF209", 6, 12),
         ("NOTES.rst", "RF209", 8, 13),
         ("NOTES.rst", "RF209", 12, 5),
         ("NOTES.rst", "RF208", 14, 21),
+        ("NOTES.rst", "RF208", 16, 14),
         ("README.md", "RF209", 3, 1),
         ("README.md", "RF209", 5, 5),
     ]
@@ -127,5 +147,5 @@ def test_the_same_places_as_a_real_sphinx_build(tmp_path: Path) -> None:
     root = _project(tmp_path)
     theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
     ours = Counter((path, code, line) for path, code, line, _ in _findings(root))
-    assert theirs.total() == 8
+    assert theirs.total() == 10
     assert match(ours, theirs, root) == (Counter(), Counter())

@@ -5,9 +5,9 @@ when they start with ``/``. An image path with ``*`` (``logo.*``) is fine when a
 file matches. A page that only includes others is never a problem in itself.
 
 Content a page includes from a file that is not a page (a README) is read as part of
-that page: Sphinx resolves its images, downloads and ``literalinclude`` paths relative
-to the *including* page (``env.relfn2path(path, docname)``), and reports them at the
-included file's own lines. MyST's ``include`` option ``relative-images`` is the one
+that page: Sphinx resolves its images, downloads, ``include`` and ``literalinclude``
+paths relative to the *including* page (``env.relfn2path(path, docname)``; MyST's
+``include`` too), and reports them at the included file's own lines. MyST's ``include`` option ``relative-images`` is the one
 exception: it moves Markdown images (``![alt](path)``, not the ``image`` directive) to
 the included file's folder.
 """
@@ -65,13 +65,9 @@ def _files_of(ctx: Context, doc: Document) -> Iterator[tuple[Document, FileRefer
     for reference in doc.files:
         yield doc, reference, file_path(ctx, doc, reference.target)
     moved = _relative_images(ctx, doc)
-    # Includes inside included content are not read (see docs_audit.included), so only
-    # what they show, not what they include, is theirs to check.
     for included in by_page(ctx, doc):
         folder = (ctx.config.root / included.relpath).parent
         for reference in included.files:
-            if reference.kind == "include":
-                continue
             target = reference.target.strip()
             if reference.markdown and included.relpath in moved and not target.startswith("/"):
                 yield included, reference, folder / target
@@ -95,8 +91,9 @@ def include_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
     Why: Sphinx stops reading the include (docutils reports it as severe) and the
     page renders without the content.
 
-    In content included from a file that is not a page, a ``literalinclude`` path is
-    relative to the including page, as in Sphinx, and reported at the included line.
+    In content included from a file that is not a page, an ``include`` or
+    ``literalinclude`` path is relative to the including page, as in Sphinx, and
+    reported at the included line.
 
     Fix: correct the path; it is relative to the page, or to the source folder when
     it starts with ``/``.
@@ -104,6 +101,8 @@ def include_not_found(doc: Document, ctx: Context) -> Iterator[Violation]:
     for where, reference in _missing(ctx, doc, _INCLUDES):
         if reference.kind == "literalinclude":
             message = f"Include file '{reference.target}' not found or reading it failed"
+        elif where.format == "md":
+            message = f'Directive "include": file not found: {reference.target!r}'
         else:
             message = f'Problems with "include" directive path: no such file: {reference.target!r}'
         yield Violation(
