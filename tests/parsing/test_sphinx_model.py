@@ -458,6 +458,8 @@ def test_programs_and_options_with_one_object_per_signature_line() -> None:
            Loud, see :option:`-v`.
 
         .. std:program:: None
+
+        .. py:function:: f(x)
         """
     )
     assert [(o.kind, o.name, o.line, o.column) for o in page.objects] == [
@@ -465,6 +467,7 @@ def test_programs_and_options_with_one_object_per_signature_line() -> None:
         ("option", "-v, --verbose", 3, 13),
         ("option", "--level=<n>", 4, 13),
         ("program", "None", 9, 18),
+        ("py:function", "f", 11, 18),
     ]
     assert refs(page) == [("option", "-v", 7, 14)]
     myst = md("```{program} tool\n```\n\n```{option} --flag ARG\n```\n")

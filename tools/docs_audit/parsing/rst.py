@@ -429,7 +429,8 @@ def parse_rst(
         key=lambda label: (label.line, label.column),
     )
     doc.objects = [
-        DescribedObject(kind, name, line, places.column_of(line, name))
+        # Past the directive's ``::``: ``f`` is not the one in ``py:function``.
+        DescribedObject(kind, name, line, places.column_of(line, name, "::"))
         for kind, name, line in collected.objects
     ]
     doc.terms = [Term(term, line, places.column_of(line, term)) for term, line in collected.terms]
@@ -579,8 +580,11 @@ class _Places:
                 return number, found + 1
         return None
 
-    def column_of(self, line: int, text: str) -> int:
-        found = self.lines[line - 1].find(text) if 0 < line <= len(self.lines) else -1
+    def column_of(self, line: int, text: str, after: str = "") -> int:
+        """Where ``text`` starts on ``line``, searching past ``after`` when it is there."""
+        row = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        start = row.find(after) + len(after) if after and after in row else 0
+        found = row.find(text, start)
         return found + 1 if found >= 0 else 1
 
 
