@@ -10,6 +10,7 @@ import pytest
 from docs_audit import parsepool
 from docs_audit.config import load_config
 from docs_audit.document import Document, Problem
+from docs_audit.forked import fork_available
 from docs_audit.parsepool import ParseJob
 from docs_audit.project import Project, load_project
 
@@ -57,7 +58,7 @@ def _comparable(doc: Document) -> dict[str, object]:
     return {key: value for key, value in vars(doc).items() if not key.startswith("_")}
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores to fork workers")
+@pytest.mark.skipif(not fork_available(), reason="needs fork and two cores")
 def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _tree(tmp_path)
     forked: list[int] = []
@@ -85,5 +86,33 @@ def test_small_or_single_page_runs_stay_in_process() -> None:
     small = ParseJob(b"# A\n", "docs/b.md", "b", "md")
     assert parsepool.workers_for([big]) == 1  # one page: nothing to share out
     assert parsepool.workers_for([small, small]) == 1  # too little text to pay for workers
-    expected = 1 if len(os.sched_getaffinity(0)) < 2 else 2
+    expected = 2 if fork_available() else 1
     assert parsepool.workers_for([big, small]) == expected
+
+
+@pytest.mark.skipif(not fork_available(), reason="needs fork and two cores")
+def test_a_share_whose_worker_dies_is_parsed_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsepool, "PARALLEL_FROM_BYTES", 0)
+    parent = os.getpid()
+    prepared: list[set[str]] = []
+
+    def parse(job: ParseJob) -> Document | Problem:
+        if os.getpid() != parent:
+            os._exit(3)  # a worker that crashes without a word
+        return Document(job.relpath, job.docname, "md", f"parsed in {os.getpid()}")
+
+    jobs = [ParseJob(b"x" * n, f"docs/{n}.md", str(n), "md") for n in (5, 40, 20, 10)]
+    results = parsepool.parse_all(jobs, parse, prepared.append)
+    assert prepared == [{"md"}]  # workers were really started
+    assert [doc.relpath for doc in results if isinstance(doc, Document)] == [
+        job.relpath for job in jobs
+    ]
+    assert {doc.text for doc in results if isinstance(doc, Document)} == {f"parsed in {parent}"}
+
+
+def test_shares_are_balanced_by_size() -> None:
+    sizes = [50, 40, 30, 20, 10, 10]
+    jobs = [ParseJob(b"x" * n, f"docs/{i}.md", str(i), "md") for i, n in enumerate(sizes)]
+    split = parsepool.shares(jobs, 2)
+    assert sorted(sum(len(job.data) for _, job in share) for share in split) == [80, 80]
+    assert sorted(index for share in split for index, _ in share) == list(range(len(jobs)))

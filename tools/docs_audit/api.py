@@ -10,9 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .beside import Beside, independent, start_beside
 from .config import Config
 from .engines import CheckEngine, Engine, RunContext, timed
 from .findings import Finding, Report, Severity, UsageError
+from .forked import fork_available
+from .parsepool import PARALLEL_FROM_BYTES
 from .paths import EXCLUDED, PAGE_SUFFIXES, PageSet, check_docs_root, select_pages
 from .project import Project, load_project
 from .selection import Selection, load_rules
@@ -73,36 +76,75 @@ def audit(
     """
     selection = Selection.from_config(config, select, ignore, extend_select)
     check_docs_root(config)
-    if project is None:
-        project = load_project(config, use_cache=use_cache)
-    # Unreadable pages count as checked (they have their finding); the page cache does not.
-    relpaths = [d.relpath for d in project.documents.values()]
-    relpaths += [path for path in project.unreadable if path.endswith(PAGE_SUFFIXES)]
-    pages = select_pages(config, paths, relpaths, skip_outside=skip_outside)
-    checked = len(relpaths) if pages.wanted is None else len(pages.wanted)
-    if pages.wanted is None and project.excluded:
-        pages.skipped[EXCLUDED] += len(project.excluded)
-    report = Report(files_checked=checked, files_skipped=dict(pages.skipped))
-    stages: list[Stage] = []
-    if checked == 0:
-        if paths and skip_outside and set(pages.skipped) == {"outside the docs root"}:
-            return Audit(report, stages, pages)  # pre-commit passed only files we do not own
-        raise UsageError(_nothing_checked(config, project, pages))
-    context = RunContext(config, project, pages, selection)
-    documents = {d.relpath: d for d in project.documents.values()}
-    for engine in engines:
-        result, seconds = timed(engine, context)
-        stage = Stage(engine.name, result.skipped, seconds=seconds, stats=result.stats)
-        stage.notes, stage.detail = result.notes, result.detail
-        # The one place findings are selected, suppressed and given their severity.
-        stage.findings = selection.apply(result.findings, documents, pages, report)
-        if result.markdown is not None:
-            stage.markdown = result.markdown(stage.findings)
-        if result.stats:
-            report.stats[engine.name] = dict(result.stats)
-        stages.append(stage)
-    report.sort()
-    return Audit(report, stages, pages)
+    plan = _Plan(config, paths, engines, selection, skip_outside)
+    try:
+        if project is None:
+            project = load_project(config, use_cache=use_cache, before_parse=plan.start_beside)
+        return plan.run(project)
+    finally:
+        plan.stop()
+
+
+@dataclass
+class _Plan:
+    """One :func:`audit`: what to run, on which paths, and the engines started early."""
+
+    config: Config
+    paths: Sequence[Path] | None
+    engines: Sequence[Engine]
+    selection: Selection
+    skip_outside: bool
+    beside: dict[str, Beside] = field(default_factory=dict)
+
+    def start_beside(self, project: Project, relpaths: list[str], to_parse: int) -> None:
+        """Start the engines that read their own files, when there is a parse to overlap."""
+        if to_parse < PARALLEL_FROM_BYTES or not any(independent(e) for e in self.engines):
+            return
+        if not fork_available():
+            return
+        pages = self._pages(relpaths)
+        if pages.wanted is None or pages.wanted:
+            context = RunContext(self.config, project, pages, self.selection)
+            self.beside.update(start_beside(self.engines, context))
+
+    def stop(self) -> None:
+        for worker in self.beside.values():
+            worker.stop()
+
+    def _pages(self, relpaths: list[str]) -> PageSet:
+        return select_pages(self.config, self.paths, relpaths, skip_outside=self.skip_outside)
+
+    def run(self, project: Project) -> Audit:
+        config, paths, selection = self.config, self.paths, self.selection
+        # Unreadable pages count as checked (they have their finding); the page cache does not.
+        relpaths = [d.relpath for d in project.documents.values()]
+        relpaths += [path for path in project.unreadable if path.endswith(PAGE_SUFFIXES)]
+        pages = self._pages(relpaths)
+        checked = len(relpaths) if pages.wanted is None else len(pages.wanted)
+        if pages.wanted is None and project.excluded:
+            pages.skipped[EXCLUDED] += len(project.excluded)
+        report = Report(files_checked=checked, files_skipped=dict(pages.skipped))
+        stages: list[Stage] = []
+        if checked == 0:
+            if paths and self.skip_outside and set(pages.skipped) == {"outside the docs root"}:
+                return Audit(report, stages, pages)  # pre-commit passed only files we do not own
+            raise UsageError(_nothing_checked(config, project, pages))
+        context = RunContext(config, project, pages, selection)
+        documents = {d.relpath: d for d in project.documents.values()}
+        for engine in self.engines:
+            worker = self.beside.pop(engine.name, None)
+            result, seconds = worker.result() if worker is not None else timed(engine, context)
+            stage = Stage(engine.name, result.skipped, seconds=seconds, stats=result.stats)
+            stage.notes, stage.detail = result.notes, result.detail
+            # The one place findings are selected, suppressed and given their severity.
+            stage.findings = selection.apply(result.findings, documents, pages, report)
+            if result.markdown is not None:
+                stage.markdown = result.markdown(stage.findings)
+            if result.stats:
+                report.stats[engine.name] = dict(result.stats)
+            stages.append(stage)
+        report.sort()
+        return Audit(report, stages, pages)
 
 
 def _nothing_checked(config: Config, project: Project, pages: PageSet) -> str:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from .findings import Finding, UsageError
 from .paths import PageSet
@@ -118,6 +118,8 @@ class StyleEngine:
     #: ``auto``, ``builtin`` or ``vale``; ``None`` keeps ``[tool.docs-audit.style]``.
     vale: str | None = None
     name: str = "style"
+    #: It lints the files with its own reader, so it may run beside the project parse.
+    reads_own_files: ClassVar[bool] = True
 
     def run(self, context: RunContext) -> EngineResult:
         from .style.api import check_style, to_findings

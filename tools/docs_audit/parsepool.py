@@ -2,25 +2,29 @@
 
 Parsing is most of a cold ``check`` (docutils on an RST tree, markdown-it on a MyST
 one), and pages parse independently, so with several cores and enough text the
-pages that the cache does not hold are parsed in forked worker processes. A warm
-run, or a pre-commit run on one changed page, stays in the one process: starting
-workers costs more than parsing a few pages.
+pages that the cache does not hold are shared out: this process parses one share
+and forked workers the others, each sending its documents back through a pipe. A
+warm run, or a pre-commit run on one changed page, stays in the one process:
+forking costs more than parsing a few pages.
 
 Workers are forked, so they share what the parent already imported and nothing is
 set up twice; where ``fork`` is not available (Windows) pages are parsed in turn.
+A worker that fails has its share parsed here (:mod:`docs_audit.forked`), so that
+an error surfaces exactly as it would without workers.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from .document import Document, Problem
+from .forked import Forked, cores, fork_available
 
 #: Bytes of pages to parse below which workers are not worth starting.
-PARALLEL_FROM_BYTES = 100_000
-#: At most this many workers: beyond it the parent's share (receiving) dominates.
+PARALLEL_FROM_BYTES = 40_000
+#: At most this many processes parse at once.
 MAX_WORKERS = 4
 
 
@@ -35,27 +39,28 @@ class ParseJob:
 
 
 Parser = Callable[[ParseJob], Document | Problem]
-
-# The parser of the current call, inherited by forked workers (a closure is not pickled).
-_PARSER: Parser | None = None
-
-
-def _parse_one(index_and_job: tuple[int, ParseJob]) -> tuple[int, Document | Problem]:
-    assert _PARSER is not None
-    index, job = index_and_job
-    return index, _PARSER(job)
+Share = list[tuple[int, ParseJob]]
 
 
 def workers_for(jobs: Sequence[ParseJob]) -> int:
-    """How many processes to parse ``jobs`` with (1: in this process)."""
+    """How many processes to parse ``jobs`` with (1: this process alone)."""
     if len(jobs) < 2 or sum(len(job.data) for job in jobs) < PARALLEL_FROM_BYTES:
         return 1
-    import multiprocessing as mp  # a warm or one-page run never needs it
-
-    if "fork" not in mp.get_all_start_methods():
+    if not fork_available():
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_WORKERS, len(jobs)))
+    return max(1, min(cores(), MAX_WORKERS, len(jobs)))
+
+
+def shares(jobs: Sequence[ParseJob], count: int) -> list[Share]:
+    """``jobs`` in ``count`` shares of about equal size: the largest page goes first,
+    each to the lightest share so far."""
+    split: list[Share] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for index, job in sorted(enumerate(jobs), key=lambda item: -len(item[1].data)):
+        lightest = sizes.index(min(sizes))
+        split[lightest].append((index, job))
+        sizes[lightest] += len(job.data)
+    return split
 
 
 def parse_all(
@@ -71,17 +76,13 @@ def parse_all(
     if workers == 1:
         return [parse(job) for job in jobs]
     prepare({job.kind for job in jobs})
-    global _PARSER
-    _PARSER = parse
-    # The largest pages first, one at a time, so that no worker is left with a big one last.
-    order = sorted(enumerate(jobs), key=lambda item: -len(item[1].data))
-    results: list[Document | Problem | None] = [None] * len(jobs)
-    import multiprocessing as mp
+    own, *others = shares(jobs, workers)
+    started = [Forked(partial(_parse_share, share, parse)) for share in others]
+    results = _parse_share(own, parse)
+    for worker in started:
+        results.update(worker.result())
+    return [results[index] for index in range(len(jobs))]
 
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            for index, result in pool.imap_unordered(_parse_one, order):
-                results[index] = result
-    finally:
-        _PARSER = None
-    return [result for result in results if result is not None]
+
+def _parse_share(share: Share, parse: Parser) -> dict[int, Document | Problem]:
+    return {index: parse(job) for index, job in share}

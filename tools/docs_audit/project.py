@@ -157,7 +157,14 @@ def parse_settings(sphinx: SphinxConf) -> ParseSettings:
     )
 
 
-def load_project(config: Config, use_cache: bool = True) -> Project:
+#: Called once the pages are read, before they are parsed: the project (still
+#: empty), every page's relpath, and the bytes the cache does not hold (to parse).
+BeforeParse = Callable[[Project, list[str], int], None]
+
+
+def load_project(
+    config: Config, use_cache: bool = True, before_parse: BeforeParse | None = None
+) -> Project:
     sphinx = load_sphinx_conf(config)
     conf = sphinx if sphinx.path is not None else None
     settings = parse_settings(sphinx)
@@ -188,6 +195,8 @@ def load_project(config: Config, use_cache: bool = True) -> Project:
         for relpath, job, digest in read
         if isinstance(job, ParseJob) and not _cached(cache, relpath, digest)
     ]
+    if before_parse is not None:
+        before_parse(project, [relpath for relpath, _, _ in read], sum(len(j.data) for j in missed))
     # Pages the cache does not hold are parsed together (in parallel when that pays).
     results = parse_all(missed, partial(_parse_job, settings), partial(_prepare, settings))
     parsed = dict(zip(missed, results, strict=True))
