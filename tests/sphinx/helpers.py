@@ -9,7 +9,7 @@ import sys
 import threading
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -107,3 +107,14 @@ def sphinx_warnings(
         relpath = Path(warning["path"]).resolve().relative_to(root.resolve()).as_posix()
         found[(relpath, code, int(warning["line"] or 1))] += 1
     return found
+
+
+def reference_findings(
+    root: Path, select: Sequence[str] = ("RF",)
+) -> list[tuple[str, str, int, int]]:
+    """docs-audit's ``(path, code, line, column)`` for the project at ``root``."""
+    from docs_audit.api import run
+    from docs_audit.config import load_config
+
+    report = run(None, load_config(cwd=root), select=list(select), use_cache=False)
+    return [(f.path, f.code, f.line, f.column) for f in report.findings]

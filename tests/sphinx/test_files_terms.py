@@ -7,7 +7,7 @@ from pathlib import Path
 from docs_audit.api import run
 from docs_audit.config import load_config
 
-from .helpers import sphinx_warnings, write_project
+from .helpers import reference_findings, sphinx_warnings, write_project
 
 RST_PAGE = """Home
 ====
@@ -43,8 +43,7 @@ and :envvar:`HOME_DIR` and :envvar:`APP_MODE`.
 
 
 def _findings(root: Path) -> list[tuple[str, str, int, int]]:
-    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
-    return [(f.path, f.code, f.line, f.column) for f in report.findings]
+    return reference_findings(root)
 
 
 def _project(tmp_path: Path, conf: str = "project = 'x'\n") -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from docs_audit.api import run
 from docs_audit.config import load_config
 
-from .helpers import sphinx_warnings, write_project
+from .helpers import reference_findings, sphinx_warnings, write_project
 from .matching import match
 
 INDEX = """Home
@@ -116,8 +116,7 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _findings(root: Path) -> list[tuple[str, str, int, int]]:
-    report = run(None, load_config(cwd=root), select=["RF208", "RF209"], use_cache=False)
-    return [(f.path, f.code, f.line, f.column) for f in report.findings]
+    return reference_findings(root, ["RF208", "RF209"])
 
 
 def test_files_in_included_content_resolve_from_the_including_page(tmp_path: Path) -> None:

@@ -41,6 +41,18 @@ class Kind(Enum):
     UNKNOWN = "unknown"
 
 
+#: Sphinx's version notes (``sphinx.domains.changeset``), under both spellings.
+VERSION_NOTES = (
+    "versionadded",
+    "versionchanged",
+    "deprecated",
+    "versionremoved",
+    "version-added",
+    "version-changed",
+    "version-deprecated",
+    "version-removed",
+)
+
 _NAMES: dict[Kind, tuple[str, ...]] = {
     Kind.CODE: ("code-block", "code", "sourcecode", "code-cell"),
     Kind.LITERAL: (
@@ -80,14 +92,7 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "tip",
         "warning",
         "seealso",
-        "versionadded",
-        "versionchanged",
-        "deprecated",
-        "versionremoved",
-        "version-added",
-        "version-changed",
-        "version-deprecated",
-        "version-removed",
+        *VERSION_NOTES,
         "only",
         "centered",
         "hlist",
@@ -183,19 +188,7 @@ def object_name(directive: str, argument: str) -> tuple[str, str]:
 #: references written there resolve like any in the page (``sphinx.domains.changeset``,
 #: ``Centered``, docutils' admonition, topic, sidebar, rubric and table titles).
 INLINE_ARGUMENTS: dict[str, int] = {
-    **dict.fromkeys(
-        (
-            "versionadded",
-            "versionchanged",
-            "deprecated",
-            "versionremoved",
-            "version-added",
-            "version-changed",
-            "version-deprecated",
-            "version-removed",
-        ),
-        1,
-    ),
+    **dict.fromkeys(VERSION_NOTES, 1),
     **dict.fromkeys(
         (
             "centered",
