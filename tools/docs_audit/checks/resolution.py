@@ -101,6 +101,8 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
     role = role_of(ref)
     if role == "inv":
         return _inventory_link(ctx, ref.target)
+    if role != "link" and ref.target.startswith("!"):
+        return OK  # Sphinx's roles make ``!target`` plain text, no reference
     verdict = facts.intersphinx.resolve(role, ref.target)
     if verdict is not None:
         if verdict.state == "found":
@@ -188,8 +190,8 @@ def _envvar(ctx: Context, target: str) -> Outcome:
 def _option(ctx: Context, doc: Document, ref: Reference) -> Outcome:
     """``:option:``, under the program current where it is written (:mod:`.options`)."""
     target = ref.target.strip()
-    if target.startswith("!") or ctx.project.sphinx.ignores_nitpick("std:option", target):
-        return OK  # ``!`` asks for no link
+    if ctx.project.sphinx.ignores_nitpick("std:option", target):
+        return OK
     verdict, program = _option_verdict(ctx, doc, ref)
     if verdict == "found":
         return OK
