@@ -327,6 +327,34 @@ def test_directive_arguments_sphinx_reads_as_inline_text_hold_references() -> No
     assert [m for m in page.markup_messages if m.level >= 2] == []
 
 
+def test_code_captions_are_read_as_markup_at_the_option_line() -> None:
+    myst = md(
+        """\
+        ```{code-block} python
+        :caption: See {ref}`cap` and [the site](https://example.org)
+
+        x = {ref}`not-a-reference`
+        ```
+        """
+    )
+    assert refs(myst) == [("ref", "cap", 2, 15)]
+    assert [(link.url, link.line, link.column) for link in myst.links] == [
+        ("https://example.org", 2, 41)
+    ]
+    page = rst(
+        """\
+        .. literalinclude:: code.py
+           :caption: Code, see :ref:`cap`
+
+        .. code-block:: python
+           :caption: :doc:`other`
+
+           x = 1
+        """
+    )
+    assert refs(page) == [("ref", "cap", 2, 24), ("doc", "other", 5, 14)]
+
+
 def test_eval_rst_targets_and_references_count_where_they_stand() -> None:
     doc = md(
         """\

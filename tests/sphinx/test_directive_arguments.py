@@ -1,11 +1,12 @@
 """References in directive arguments Sphinx parses as inline text (a version note's text
 after the version, ``centered``, an admonition's or a table's title, the opening line
-of a MyST admonition), compared with a real Sphinx build.
+of a MyST admonition) and in a code block's caption, compared with a real Sphinx build.
 
 Sphinx does not name the reference's own line there: it parses a version note's text
-at the directive's line + 1 (``sphinx.domains.changeset``), and MyST's nested inline
-parse adds one more line to every argument. docs-audit reports the line the reference
-is written on; the table below says, for each, the line Sphinx names instead.
+at the directive's line + 1 (``sphinx.domains.changeset``), a caption at the code's
+first line (a ``literalinclude``'s at the directive), and MyST's nested inline parse adds one more line to every argument.
+docs-audit reports the line the reference is written on; the table below says, for
+each, the line Sphinx names instead.
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ INDEX = """Home
 .. admonition:: Title :ref:`rst-admonition`
 
    Text.
+
+.. code-block:: python
+   :linenos:
+   :caption: See :ref:`rst-caption` here
+
+   x = 1
+
+.. literalinclude:: conf.py
+   :caption: Conf :ref:`rst-literal-caption`
 """
 
 PAGE = """# Page
@@ -74,6 +84,12 @@ and more.
 
 ~~~{seealso} {ref}`md-seealso`
 ~~~
+
+~~~{code-block} python
+:caption: See {ref}`md-caption` here
+
+x = 1
+~~~
 """
 
 #: label -> (path, line and column docs-audit reports, line Sphinx names).
@@ -86,6 +102,8 @@ EXPECTED = {
     "rst-centered": ("docs/index.rst", 17, 22, 17),
     "rst-only-body": ("docs/index.rst", 21, 16, 21),
     "rst-admonition": ("docs/index.rst", 23, 23, 23),
+    "rst-caption": ("docs/index.rst", 29, 18, 31),
+    "rst-literal-caption": ("docs/index.rst", 34, 19, 33),
     "md-same-line": ("docs/page.md", 3, 25, 5),
     "md-body": ("docs/page.md", 4, 6, 4),
     "md-admonition": ("docs/page.md", 7, 21, 8),
@@ -94,6 +112,7 @@ EXPECTED = {
     "md-table": ("docs/page.md", 20, 23, 21),
     "md-note": ("docs/page.md", 24, 18, 24),
     "md-seealso": ("docs/page.md", 28, 14, 28),
+    "md-caption": ("docs/page.md", 32, 15, 34),
 }
 
 

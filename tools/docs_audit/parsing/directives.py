@@ -205,6 +205,11 @@ INLINE_ARGUMENTS: dict[str, int] = {
 }
 
 
+#: Options whose value Sphinx parses as markup of the page (``container_wrapper``).
+TEXT_OPTIONS: dict[str, tuple[str, ...]] = dict.fromkeys(
+    ("code-block", "sourcecode", "literalinclude"), ("caption",)
+)
+
 #: Directives that take no argument: MyST reads text on their opening line as the
 #: body's first line (docutils' admonitions, Sphinx's ``seealso``).
 NO_ARGUMENT = frozenset(

@@ -43,6 +43,7 @@ from .directives import (
     BODY_IS_PROSE,
     DOWNLOAD_ROLES,
     OPTION_SPECS,
+    TEXT_OPTIONS,
     DirectiveBody,
     Kind,
     first_line_of,
@@ -382,6 +383,11 @@ def _on_directive(
         )
     _directive_targets(state, name, kind, argument, parts, line)
     _read_argument(state, name, argument, line)
+    for option in TEXT_OPTIONS.get(name.lower(), ()):
+        value = parts.options.get(option, "")
+        where = parts.option_lines.get(option, line)
+        raw = state.source.line(where)
+        _read_inline(state, value, where, raw.find(value, raw.find(option)))
     if kind not in _NO_URL_OPTIONS:
         state.links.extend(option_urls(parts.options, parts.option_lines, state.source))
     if not parts.body.strip():
@@ -396,11 +402,14 @@ def _read_argument(state: _State, name: str, argument: str, line: int) -> None:
     """The part of the argument Sphinx parses as inline Markdown (a version note's text,
     an admonition's title), read like the page's prose at its own columns."""
     text = inline_argument(name, argument)
-    if not text.strip():
-        return
     raw = state.source.line(line)
-    start = raw.find(text, raw.find("}") + 1)
-    if start < 0:
+    _read_inline(state, text, line, raw.find(text, raw.find("}") + 1))
+
+
+def _read_inline(state: _State, text: str, line: int, start: int) -> None:
+    """``text``, written on page ``line`` from 0-based column ``start`` (``-1``: not
+    found there), read as inline Markdown: roles, links and images at their places."""
+    if not text.strip() or start < 0:
         return
     tokens = markdown_parser(state.settings.myst_extensions).parseInline(text, {})
     _walk_tokens(state, tokens, offset=line - 1, column_offset=start)

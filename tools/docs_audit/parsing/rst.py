@@ -38,6 +38,7 @@ from .directives import (
     DOWNLOAD_ROLES,
     INLINE_ARGUMENTS,
     OPTION_SPECS,
+    TEXT_OPTIONS,
     Kind,
     glossary_terms,
     kind_of,
@@ -203,10 +204,30 @@ class _InlineArgumentDirective(_ProseDirective):
         # The text starts on the directive's line unless that line ends with the words.
         written = self.block_text.split("\n")[0].partition("::")[2].split()
         line = self.lineno if len(written) > self.words else self.lineno + 1
-        inline, messages = self.state.inline_text(text, line)
-        paragraph = nodes.paragraph(text, "", *inline)
-        paragraph.line = line
-        return [paragraph, *messages, *result]
+        return [*_inline_paragraph(self, text, line), *result]
+
+
+def _inline_paragraph(directive: Directive, text: str, line: int) -> list[nodes.Node]:
+    """``text`` parsed as inline markup at page ``line``: its roles are recorded, and
+    the paragraph is prose the walk reads (links too)."""
+    inline, messages = directive.state.inline_text(text, line)
+    paragraph = nodes.paragraph(text, "", *inline)
+    paragraph.line = line
+    return [paragraph, *messages]
+
+
+def _text_options(directive: Directive) -> list[nodes.Node]:
+    """Options whose value Sphinx parses as markup (a code block's caption), read at
+    the option's own line."""
+    found: list[nodes.Node] = []
+    rows = directive.block_text.split("\n")
+    for name in TEXT_OPTIONS.get(directive.name.lower(), ()):
+        value = directive.options.get(name)
+        if not value:
+            continue
+        index = next((i for i, row in enumerate(rows) if row.strip().startswith(f":{name}:")), 0)
+        found += _inline_paragraph(directive, str(value), directive.lineno + index)
+    return found
 
 
 def _inline_argument_directive(words: int) -> type[Directive]:
@@ -243,7 +264,7 @@ class _CodeDirective(Directive):
         )
         block = nodes.literal_block("", "\n".join(self.content))
         block["classes"].append("code")
-        return [block]
+        return [*_text_options(self), block]
 
 
 class _TocDirective(Directive):
@@ -317,7 +338,7 @@ class _IncludeDirective(_OpaqueDirective):
             options = tuple((k, str(v)) for k, v in self.options.items() if kind is Kind.INCLUDE)
             target = self.arguments[0]
             _current[-1].files.append((kind.value, target, self.lineno, target, options))
-        return []
+        return _text_options(self)
 
 
 @contextmanager
