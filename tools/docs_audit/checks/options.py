@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..context import Context
 from ..document import Document
@@ -42,13 +43,17 @@ class Options:
     def __bool__(self) -> bool:
         return bool(self.known or self.uncertain)
 
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(name for _, name in self.known)
+
     def lookup(self, program: str | None, name: str) -> str:
         """``found``, ``maybe`` or ``missing`` for one (program, name) pair."""
         if (program, name) in self.known:
             return "found"
         if name in self.uncertain:
             return "maybe"
-        if program == UNKNOWN and any(known == name for _, known in self.known):
+        if program == UNKNOWN and name in self.names:
             return "maybe"
         return "missing"
 
@@ -148,13 +153,11 @@ def resolve_option(options: Options, program: str | None, target: str) -> str:
     for needle in ("=", "[=", " "):
         if needle in target:
             tries.append((program, target.partition(needle)[0]))
-    # ``prog sub --opt``: the words before the option name the program.
-    commands: list[str] = []
-    rest = target
-    while _SPACE.search(rest):
-        command, rest = _SPACE.split(rest, maxsplit=1)
-        commands.append(command)
-        tries.append(("-".join(commands), rest))
+    # ``prog sub --opt``: the words before the option name the program. Sphinx tries
+    # every split; an option name holds no whitespace, so only the last can match.
+    words = target.split()
+    if len(words) > 1:
+        tries.append(("-".join(words[:-1]), words[-1]))
     verdicts = {options.lookup(prog, name) for prog, name in tries}
     for verdict in ("found", "maybe"):
         if verdict in verdicts:
