@@ -61,3 +61,15 @@ def fixture_tree(tmp_path: Path):  # type: ignore[no-untyped-def]
         return copy_fixture(name, tmp_path)
 
     return make
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let this test fork workers although earlier tests left loopback server threads
+    running in this pytest process (docs-audit's own runs have no other thread, and
+    those idle servers hold no lock a parsing or linting worker takes)."""
+    from docs_audit import forked
+
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    if not forked.fork_available():
+        pytest.skip("needs fork and two cores")

@@ -14,13 +14,13 @@ from docs_audit import api, beside
 from docs_audit.config import load_config
 from docs_audit.engines import CheckEngine, EngineResult, RunContext, StyleEngine
 from docs_audit.findings import UsageError
-from docs_audit.forked import Forked, fork_available
+from docs_audit.forked import Forked
 
 from .hostile.pages import CONF_PY, hundred_thousand_lines
 
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not fork_available(), reason="needs fork and two cores")
+pytestmark = pytest.mark.usefixtures("forking")
 
 
 @pytest.fixture

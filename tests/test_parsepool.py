@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def _comparable(doc: Document) -> dict[str, object]:
     return {key: value for key, value in vars(doc).items() if not key.startswith("_")}
 
 
-@pytest.mark.skipif(not fork_available(), reason="needs fork and two cores")
+@pytest.mark.usefixtures("forking")
 def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _tree(tmp_path)
     forked: list[int] = []
@@ -81,16 +82,27 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     assert isinstance(parallel.unreadable["docs/latin1.md"], Problem)
 
 
+@pytest.mark.usefixtures("forking")
 def test_small_or_single_page_runs_stay_in_process() -> None:
     big = ParseJob(b"x" * parsepool.PARALLEL_FROM_BYTES, "docs/a.md", "a", "md")
     small = ParseJob(b"# A\n", "docs/b.md", "b", "md")
     assert parsepool.workers_for([big]) == 1  # one page: nothing to share out
     assert parsepool.workers_for([small, small]) == 1  # too little text to pay for workers
-    expected = 2 if fork_available() else 1
-    assert parsepool.workers_for([big, small]) == expected
+    assert parsepool.workers_for([big, small]) == 2
 
 
-@pytest.mark.skipif(not fork_available(), reason="needs fork and two cores")
+def test_no_fork_while_another_thread_runs() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not fork_available()
+    finally:
+        release.set()
+        other.join()
+
+
+@pytest.mark.usefixtures("forking")
 def test_a_share_whose_worker_dies_is_parsed_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parsepool, "PARALLEL_FROM_BYTES", 0)
     parent = os.getpid()
