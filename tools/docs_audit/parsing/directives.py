@@ -205,10 +205,12 @@ INLINE_ARGUMENTS: dict[str, int] = {
 }
 
 
-#: Options whose value Sphinx parses as markup of the page (``container_wrapper``).
-TEXT_OPTIONS: dict[str, tuple[str, ...]] = dict.fromkeys(
-    ("code-block", "sourcecode", "literalinclude"), ("caption",)
-)
+#: Options whose value Sphinx parses as markup of the page: a code block's caption
+#: (``container_wrapper``), a configuration value's type and default (``confval``).
+TEXT_OPTIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("code-block", "sourcecode", "literalinclude"), ("caption",)),
+    **dict.fromkeys(("confval", "std:confval"), ("type", "default")),
+}
 
 #: Directives that take no argument: MyST reads text on their opening line as the
 #: body's first line (docutils' admonitions, Sphinx's ``seealso``).

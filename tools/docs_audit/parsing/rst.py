@@ -313,7 +313,7 @@ class _ObjectDirective(_ProseDirective):
         for index, signature in enumerate(_signatures(self)):
             kind, name = object_name(self.name, signature)
             _current[-1].objects.append((kind, name, self.lineno + index))
-        return super().run()
+        return [*_text_options(self), *super().run()]
 
 
 def _signatures(directive: Directive) -> list[str]:
