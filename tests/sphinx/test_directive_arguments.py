@@ -5,9 +5,10 @@ of a MyST admonition) and in options Sphinx parses as text (a code block's capti
 
 Sphinx does not name the reference's own line there: it parses a version note's text
 at the directive's line + 1 (``sphinx.domains.changeset``), a caption at the code's
-first line (a ``literalinclude``'s on a line after the directive), and MyST's nested inline parse adds one more line to every argument.
-docs-audit reports the line the reference is written on; the table below says, for
-each, the line Sphinx names instead.
+first line (a ``literalinclude``'s on a line after the directive), a ``confval``'s
+options at the directive's line, and MyST's nested inline parse adds one more line to
+every argument. docs-audit reports the line the reference is written on; the table
+below says, for each, the line Sphinx names instead.
 """
 
 from __future__ import annotations
