@@ -148,3 +148,34 @@ def test_the_same_places_as_a_real_sphinx_build(tmp_path: Path) -> None:
     ours = Counter((path, code, line) for path, code, line, _ in _findings(root))
     assert theirs.total() == 10
     assert match(ours, theirs, root) == (Counter(), Counter())
+
+
+def test_headings_of_included_content_are_anchors_of_the_page(tmp_path: Path) -> None:
+    """A README's heading, included in a page, is an id of that page (Sphinx, MyST)."""
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\nmyst_heading_anchors = 2\n",
+        {
+            "index.md": "# Home\n\n```{toctree}\nother\n```\n\n```{include} ../README.md\n```\n\n"
+            "See [usage](#usage) and [there](#nowhere).\n",
+            "other.md": "# Other\n\n[Usage](index.md#usage), [no](index.md#setup-2).\n",
+        },
+    )
+    (root / "README.md").write_text(
+        "## Usage\n\nJump to [usage](#usage) or [install](#install) or [missing](#missing).\n\n"
+        "(install)=\n## Setup\n",
+        encoding="utf-8",
+    )
+    ours = reference_findings(root)
+    assert [(path, code, line, column) for path, code, line, column in ours] == [
+        ("README.md", "RF203", 3, 51),
+        ("docs/index.md", "RF203", 10, 25),
+        ("docs/other.md", "RF203", 3, 26),
+    ]
+    kinds = {"'myst' cross-reference target not found": "RF203", "local id not found": "RF203"}
+    theirs = sphinx_warnings(root, tmp_path / "html", kinds)
+    assert sorted(theirs) == [
+        ("README.md", "RF203", 3),
+        ("docs/index.md", "RF203", 10),
+        ("docs/other.md", "RF203", 3),
+    ]

@@ -258,7 +258,7 @@ def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
     """Why a Markdown link inside the project leads nowhere (``None`` when it resolves)."""
     path, _, anchor = ref.target.partition("#")
     if not path:
-        if anchor in doc.anchors or anchor.lower() in label_names(ctx):
+        if _has_anchor(ctx, doc, anchor) or anchor.lower() in label_names(ctx):
             return None
         return f"'myst' cross-reference target not found: '{anchor}'"
     docname = join_docname(doc.docname, strip_suffix(path))
@@ -269,9 +269,14 @@ def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
         ):
             return None
         return f"'myst' cross-reference target not found: '{ref.target}'"
-    if anchor and anchor not in target.anchors:
+    if anchor and not _has_anchor(ctx, target, anchor):
         return f"local id not found in doc '{docname}': '{anchor}'"
     return None
+
+
+def _has_anchor(ctx: Context, doc: Document, anchor: str) -> bool:
+    """Whether the page has the id, content it includes (a README's headings) counting."""
+    return anchor in doc.anchors or any(anchor in inc.anchors for inc in by_page(ctx, doc))
 
 
 def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
