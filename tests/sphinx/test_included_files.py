@@ -179,3 +179,29 @@ def test_headings_of_included_content_are_anchors_of_the_page(tmp_path: Path) ->
         ("docs/index.md", "RF203", 10),
         ("docs/other.md", "RF203", 3),
     ]
+
+
+def test_a_page_included_in_another_shows_its_files_from_there_too(tmp_path: Path) -> None:
+    """``parts/snip.rst`` is a page of its own and, from the marker on, part of the index:
+    Sphinx resolves its images both ways, so ``img.png`` (beside it) is missing once."""
+    root = write_project(
+        tmp_path,
+        "",
+        {
+            "index.rst": "Home\n====\n\n.. toctree::\n\n   parts/snip\n\n"
+            ".. include:: parts/snip.rst\n   :start-after: .. start\n",
+            "parts/snip.rst": "Snip\n----\n\n.. image:: before.png\n\n.. start\n\n"
+            ".. image:: img.png\n\n.. image:: /parts/img.png\n\n.. image:: absent.png\n",
+            "parts/img.png": "png",
+            "parts/before.png": "png",
+        },
+    )
+    assert reference_findings(root, ["RF209"]) == [
+        ("docs/parts/snip.rst", "RF209", 8, 12),
+        ("docs/parts/snip.rst", "RF209", 12, 12),
+        ("docs/parts/snip.rst", "RF209", 12, 12),
+    ]
+    # docutils numbers an RST include's lines from the part's start (5 lines skipped
+    # here): Sphinx names lines 3 and 7 for what stands on lines 8 and 12.
+    theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
+    assert theirs == Counter({("docs/parts/snip.rst", "RF209", line): 1 for line in (3, 7, 12)})

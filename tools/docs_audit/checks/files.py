@@ -4,8 +4,8 @@ Paths resolve as in Sphinx: relative to the page's folder, or to the source fold
 when they start with ``/``. An image path with ``*`` (``logo.*``) is fine when any
 file matches. A page that only includes others is never a problem in itself.
 
-Content a page includes from a file that is not a page (a README) is read as part of
-that page: Sphinx resolves its images, downloads, ``include`` and ``literalinclude``
+Content a page includes (a README, or part of another page) is read as part of that
+page: Sphinx resolves its images, downloads, ``include`` and ``literalinclude``
 paths relative to the *including* page (``env.relfn2path(path, docname)``; MyST's
 ``include`` too), and reports them at the included file's own lines. MyST's ``include`` option ``relative-images`` is the one
 exception: it moves Markdown images (``![alt](path)``, not the ``image`` directive) to
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from ..context import Context
 from ..document import Document, FileReference
-from ..included import include_path, includes
+from ..included import include_path, included_part, includes
 from ..paths import project_relpath
 from ..registry import Violation, page_rule
-from .included import by_page
+from .included import by_page, included_pages
 from .resolution import sphinx_category, suppressed_by_sphinx
 
 FAMILY = "references"
@@ -65,14 +65,20 @@ def _files_of(ctx: Context, doc: Document) -> Iterator[tuple[Document, FileRefer
     for reference in doc.files:
         yield doc, reference, file_path(ctx, doc, reference.target)
     moved = _relative_images(ctx, doc)
-    for included in by_page(ctx, doc):
-        folder = (ctx.config.root / included.relpath).parent
-        for reference in included.files:
+    parts = [(included, included.files) for included in by_page(ctx, doc)]
+    # A page it includes is read on its own too; here only the part taken counts.
+    for page, include in included_pages(ctx, doc):
+        part, offset = included_part(page.text, dict(include.options))
+        last = offset + part.count("\n") + 1
+        parts.append((page, [f for f in page.files if offset < f.line <= last]))
+    for where, files in parts:
+        folder = (ctx.config.root / where.relpath).parent
+        for reference in files:
             target = reference.target.strip()
-            if reference.markdown and included.relpath in moved and not target.startswith("/"):
-                yield included, reference, folder / target
+            if reference.markdown and where.relpath in moved and not target.startswith("/"):
+                yield where, reference, folder / target
             else:
-                yield included, reference, file_path(ctx, doc, reference.target)
+                yield where, reference, file_path(ctx, doc, reference.target)
 
 
 def _relative_images(ctx: Context, doc: Document) -> set[str]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..context import Context
-from ..document import Document
+from ..document import Document, FileReference
+from ..included import include_path, includes
+from ..paths import project_relpath
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,16 @@ def _included_content(ctx: Context) -> list[Included]:
 
 def by_page(ctx: Context, doc: Document) -> list[Document]:
     return ctx.project.included.get(doc.docname, [])
+
+
+def included_pages(ctx: Context, doc: Document) -> list[tuple[Document, FileReference]]:
+    """Pages ``doc`` includes (each also read on its own), with the include: Sphinx
+    reads their content inline too, in ``doc``'s context."""
+    by_relpath = {page.relpath: page for page in ctx.project.documents.values()}
+    found: list[tuple[Document, FileReference]] = []
+    for reference in includes(doc):
+        path = include_path(ctx.config.docs_root, doc, reference.target).resolve()
+        page = by_relpath.get(project_relpath(ctx.config, path))
+        if page is not None:
+            found.append((page, reference))
+    return found

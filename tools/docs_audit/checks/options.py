@@ -21,9 +21,8 @@ from functools import cached_property
 
 from ..context import Context
 from ..document import Document
-from ..included import include_path, includes
-from ..paths import project_relpath
-from .included import by_page
+from ..included import includes
+from .included import by_page, included_pages
 
 #: The program is not known at this place (included content declares programs).
 UNKNOWN = "\0unknown"
@@ -131,19 +130,8 @@ def _includes_programs(ctx: Context, page: Document, besides: Document | None) -
     files, and pages it includes (Sphinx reads those inline too)."""
     included: Iterable[Document] = (d for d in by_page(ctx, page) if d is not besides)
     return any(_programs(d) for d in included) or any(
-        _programs(d) for d in _included_pages(ctx, page)
+        _programs(d) for d, _ in included_pages(ctx, page)
     )
-
-
-def _included_pages(ctx: Context, page: Document) -> list[Document]:
-    by_relpath = {doc.relpath: doc for doc in ctx.project.documents.values()}
-    found: list[Document] = []
-    for reference in includes(page):
-        path = include_path(ctx.config.docs_root, page, reference.target).resolve()
-        doc = by_relpath.get(project_relpath(ctx.config, path))
-        if doc is not None:
-            found.append(doc)
-    return found
 
 
 def resolve_option(options: Options, program: str | None, target: str) -> str:
