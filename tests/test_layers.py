@@ -20,11 +20,11 @@ PACKAGE = Path(docs_audit.__file__).parent
 #: Module-name prefixes per layer, lowest first; the longest matching prefix wins. A
 #: module not named here (``""``) belongs to the core: it may import only the core.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("", "__init__", "findings", "document", "config", "registry", "context", "codec"),
+    ("", "__init__", "findings", "document", "config", "registry", "context", "codec", "forked"),
     ("parsing", "toc"),
-    ("project", "pagecache", "sources", "paths", "included"),
+    ("project", "pagecache", "sources", "paths", "included", "parsepool"),
     ("checks", "links", "style", "examples", "build", "report", "intersphinx"),
-    ("selection", "engines"),
+    ("selection", "engines", "beside"),
     ("api",),
     ("release",),
     ("commandline",),

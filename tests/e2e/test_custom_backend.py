@@ -35,7 +35,7 @@ import pytest
 from docs_audit.document import CodeBlock, Document
 from docs_audit.parsing.myst import parse_myst
 
-from tests.e2e.test_quickstart import _APPEND, Reader, Step, _free_port, _session
+from tests.e2e.reader import APPEND, Reader, Step, free_port, session
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "guides" / "custom-backend.md"
 # The directive fence of the API reference is Sphinx's business, not a step.
@@ -79,7 +79,7 @@ def page_steps(doc: Document) -> list[Step | Command]:
 
 def _append_target(doc: Document, block: CodeBlock) -> str:
     above = doc.lines[block.line - 2].strip() if block.line >= 2 else ""
-    match = _APPEND.match(above)
+    match = APPEND.match(above)
     assert match, (
         f"{PAGE.name}:{block.line}: every python block of this page is part of the example; "
         "put '% docs-audit: append-to FILE' on the line before it"
@@ -91,7 +91,7 @@ def _console(block: CodeBlock) -> list[Command]:
     """Pairs each command of a console block with the output the page shows for it."""
     commands: list[Command] = []
     pending: Step | None = None
-    for step in _session(block):
+    for step in session(block):
         if step.kind == "expect" and pending is not None:
             commands.append(Command(pending.text, pending.line, step.text))
             pending = None
@@ -188,11 +188,11 @@ def _read(log: Path) -> str:
 
 @pytest.mark.e2e
 def test_custom_backend_guide_runs(tmp_path: Path) -> None:
-    reader = Reader.fresh(tmp_path)
+    reader = Reader.fresh(tmp_path, PAGE)
     # `python` is the test environment's interpreter, the one with django-prodserver.
     bin_dir = str(Path(sys.executable).parent)
     reader.env["PATH"] = os.pathsep.join([bin_dir, reader.env["PATH"]])
-    project = Project(reader, _free_port())
+    project = Project(reader, free_port())
     subprocess.run(
         [sys.executable, "-m", "django", "startproject", "mysite", "."],
         cwd=reader.folder,

@@ -274,11 +274,15 @@ def test_command_runs_keep_a_history(
     args = ["--config", str(tmp_path / "pyproject.toml"), "links", "--allow-private"]
     args += ["--no-progress", "--format", "json", "--markdown-report", str(tmp_path / "r.md")]
     assert main(args) == 0  # a first 503 is only a warning
-    first = json.loads(capsys.readouterr().out)["findings"]
+    out, err = capsys.readouterr()
+    first = json.loads(out)["findings"]
     assert [(f["code"], f["severity"]) for f in first] == [("LK801", "warning")]
+    assert "1 checked, 0 ok, 0 broken, 1 failing (warnings), " in err  # not broken yet
     assert (tmp_path / "state" / "history.sqlite").is_file()
     assert main(args) == 1  # the second one in a row is an error
-    [second] = json.loads(capsys.readouterr().out)["findings"]
+    out, err = capsys.readouterr()
+    assert "1 checked, 0 ok, 1 broken, 0 redirected" in err
+    [second] = json.loads(out)["findings"]
     assert second["severity"] == "error"
     assert f"failing since {day(time.time())}, 2 runs" in second["message"]
     assert site.url("/busy") in section((tmp_path / "r.md").read_text(), "Newly broken")

@@ -167,7 +167,7 @@ class LinksEngine:
     def run(self, context: RunContext) -> EngineResult:
         from .links.api import check_links
         from .links.config import settings_from
-        from .links.report import markdown_report
+        from .links.report import broken_urls, markdown_report, unverified_urls
 
         settings = settings_from(context.config, self.overrides)
         report = check_links(
@@ -179,10 +179,12 @@ class LinksEngine:
         )
         summary = report.summary
         notes = [f"warning: {warning}" for warning in report.warnings]
+        failing = unverified_urls(report.findings)
         notes.append(
-            f"{summary.checked} checked, {summary.ok} ok, {summary.broken} broken, "
-            f"{summary.redirected} redirected, {summary.skipped} skipped, {summary.cached} cached; "
-            f"{report.requests} requests in {report.elapsed:.1f} s"
+            f"{summary.checked} checked, {summary.ok} ok, {broken_urls(report.findings)} broken, "
+            + (f"{failing} failing (warnings), " if failing else "")
+            + f"{summary.redirected} redirected, {summary.skipped} skipped, "
+            f"{summary.cached} cached; {report.requests} requests in {report.elapsed:.1f} s"
         )
         from .intersphinx import refresh_summary
 

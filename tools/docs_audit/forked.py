@@ -64,7 +64,7 @@ class Forked(Generic[T]):
         return received[0]
 
     def stop(self) -> None:
-        """End the worker: done, or no longer wanted because the run failed."""
+        """End the worker: done, or no longer wanted because the run failed (idempotent)."""
         self._receiver.close()
         if self._process.is_alive():
             self._process.terminate()

@@ -78,9 +78,13 @@ def parse_all(
     prepare({job.kind for job in jobs})
     own, *others = shares(jobs, workers)
     started = [Forked(partial(_parse_share, share, parse)) for share in others]
-    results = _parse_share(own, parse)
-    for worker in started:
-        results.update(worker.result())
+    try:
+        results = _parse_share(own, parse)
+        for worker in started:
+            results.update(worker.result())
+    finally:
+        for worker in started:
+            worker.stop()  # after an interrupt, say: no worker outlives the run
     return [results[index] for index in range(len(jobs))]
 
 

@@ -125,7 +125,9 @@ REPORTS = (
 
     Why: the built-in backends ignore keys other than ``BACKEND``, ``ARGS`` and
     ``APP``, so a misspelt ``"Args"`` or ``"OPTIONS"`` is dropped without a word;
-    a process without ``BACKEND`` stops with ``Backend not configured``.
+    a process without ``BACKEND`` stops with ``Backend not configured``. Keys are
+    checked only for the package's own backends: a custom backend receives the
+    whole process dict and may define keys of its own.
     """,
     ),
     Code(

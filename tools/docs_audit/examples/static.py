@@ -23,14 +23,22 @@ class StaticChecks:
         if config.entries is None:
             self._not_a_dict(process, add)
             return False
-        for entry in config.entries:
-            self._key(process, entry, add)
         backend = process.entry(self.names.backend_key)
+        if self._builtin(backend):
+            # A backend of one's own receives the whole dict and may read keys of its own.
+            for entry in config.entries:
+                self._key(process, entry, add)
         if backend is None:
             self._no_backend(process, add)
             return False
         self._values(process, backend.value, add)
         return backend.value.is_str() and self._importable(backend.value, add)
+
+    def _builtin(self, backend: Entry | None) -> bool:
+        """Whether the process uses one of the package's backends (or names none)."""
+        if backend is None or not backend.value.is_str():
+            return True
+        return str(backend.value.value).startswith(self.names.package_prefix)
 
     def _not_a_dict(self, process: Process, add: Add) -> None:
         config = process.config

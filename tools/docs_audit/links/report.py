@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..findings import Finding, Severity
 from ..report.escape import markdown_cell, markdown_code
 from .api import LinkReport
-from .history import History, day
+from .history import FAILURE_CODES, History, day
 from .results import split_fragment
 from .rules import PERMANENT_REDIRECT
 
@@ -30,7 +30,7 @@ def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
     summary = report.summary
     # What the checker did comes from its summary; what is broken or redirected comes
     # from the findings the report is given, so an ignored link is not counted.
-    broken = _urls(report.findings, lambda f: f.severity is Severity.ERROR)
+    broken = broken_urls(report.findings)
     redirected = _urls(report.findings, lambda f: f.code == PERMANENT_REDIRECT.code)
     lines = [
         "# Link audit",
@@ -55,6 +55,19 @@ def markdown_report(report: LinkReport, max_rows: int = MAX_ROWS) -> str:
         f"{report.elapsed:.1f} s._"
     )
     return "\n".join(lines) + "\n"
+
+
+def broken_urls(findings: list[Finding]) -> int:
+    """Distinct URLs with an error: a failure that is only a warning (rate-limited, or
+    transient until ``report-after`` runs) is not counted as broken."""
+    return _urls(findings, lambda f: f.severity is Severity.ERROR)
+
+
+def unverified_urls(findings: list[Finding]) -> int:
+    """Distinct URLs that failed with only a warning, and no error."""
+    failing = {f.url for f in findings if f.url and f.code in FAILURE_CODES}
+    erring = {f.url for f in findings if f.url and f.severity is Severity.ERROR}
+    return len({split_fragment(url)[0] for url in failing - erring})
 
 
 def _urls(findings: list[Finding], wanted: Callable[[Finding], bool]) -> int:
