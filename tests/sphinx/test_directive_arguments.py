@@ -153,3 +153,74 @@ def test_sphinx_warns_about_the_same_references(tmp_path: Path) -> None:
     root = _project(tmp_path)
     theirs = sphinx_warnings(root, tmp_path / "html", {"undefined label": "RF201"})
     assert theirs == Counter((path, "RF201", sphinx) for path, _, _, sphinx in EXPECTED.values())
+
+
+DESIGN_INDEX = """Home
+====
+
+.. card:: Card :ref:`rst-card`
+
+   Body.
+
+.. dropdown:: Drop :ref:`rst-drop`
+
+   Body.
+
+.. tab-set::
+
+   .. tab-item:: Tab :ref:`rst-tab`
+
+      Body.
+
+.. grid:: 2
+
+   .. grid-item-card:: Item :ref:`rst-item`
+
+      Body.
+
+.. toctree::
+
+   design
+"""
+
+DESIGN_PAGE = """# Design
+
+:::{card} Card {ref}`md-card`
+Body.
+:::
+
+::::{tab-set}
+:::{tab-item} Tab {ref}`md-tab`
+Body.
+:::
+::::
+"""
+
+#: label -> (path, line and column docs-audit reports, line Sphinx names).
+DESIGN_EXPECTED = {
+    "rst-card": ("docs/index.rst", 4, 16, 4),
+    "rst-drop": ("docs/index.rst", 8, 20, 8),
+    "rst-tab": ("docs/index.rst", 14, 22, 14),
+    "rst-item": ("docs/index.rst", 20, 29, 20),
+    "md-card": ("docs/design.md", 3, 16, 4),
+    "md-tab": ("docs/design.md", 8, 19, 10),
+}
+
+
+def test_sphinx_design_titles_are_inline_text(tmp_path: Path) -> None:
+    """sphinx-design parses a card's, dropdown's and tab's title with ``inline_text``."""
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser', 'sphinx_design']\nmyst_enable_extensions = ['colon_fence']\n",
+        {"index.rst": DESIGN_INDEX, "design.md": DESIGN_PAGE},
+    )
+    report = run(None, load_config(cwd=root), select=["RF201"], use_cache=False)
+    ours = {
+        re.sub(r"^undefined label: '(.*)'$", r"\1", f.message): (f.path, f.line, f.column)
+        for f in report.findings
+    }
+    assert ours == {label: place[:3] for label, place in DESIGN_EXPECTED.items()}
+    theirs = sphinx_warnings(root, tmp_path / "html", {"undefined label": "RF201"})
+    assert theirs == Counter(
+        (path, "RF201", sphinx) for path, _, _, sphinx in DESIGN_EXPECTED.values()
+    )

@@ -186,7 +186,8 @@ def object_name(directive: str, argument: str) -> tuple[str, str]:
 #: Directives whose argument Sphinx (or docutils) parses as inline text, by how many
 #: words come first that are not (the version of ``versionadded`` and its kin):
 #: references written there resolve like any in the page (``sphinx.domains.changeset``,
-#: ``Centered``, docutils' admonition, topic, sidebar, rubric and table titles).
+#: ``Centered``, docutils' admonition, topic, sidebar, rubric and table titles,
+#: sphinx-design's card, dropdown and tab titles).
 INLINE_ARGUMENTS: dict[str, int] = {
     **dict.fromkeys(VERSION_NOTES, 1),
     **dict.fromkeys(
@@ -202,6 +203,7 @@ INLINE_ARGUMENTS: dict[str, int] = {
         ),
         0,
     ),
+    **dict.fromkeys(("card", "grid-item-card", "dropdown", "tab-item"), 0),
 }
 
 
