@@ -12,7 +12,7 @@ import fnmatch
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .config import Config
 from .findings import Finding, Report, Severity, UsageError
@@ -138,10 +138,6 @@ class Selection:
             for glob, codes in self.per_file_ignores
         )
 
-    def severity(self, finding: Finding) -> Finding:
-        matches = [(len(p), s) for p, s in self.severities if finding.code.startswith(p)]
-        return finding.with_severity(max(matches)[1]) if matches else finding
-
     def apply(
         self,
         findings: Iterable[Finding],
@@ -154,18 +150,44 @@ class Selection:
         (not selected, or on a page not reported on) are dropped. ``documents`` maps
         project relpaths to pages, for inline suppressions. Returns what was kept."""
         kept: list[Finding] = []
+        # A page can carry 250,000 findings of one rule: decide once per page and code.
+        decided: dict[tuple[str, str], _Decision] = {}
         for finding in findings:
-            if finding.path not in pages or not self.enabled(finding.code):
+            where = (finding.path, finding.code)
+            decision = decided.get(where)
+            if decision is None:
+                decision = decided[where] = self._decide(finding.path, finding.code, pages)
+            if decision.action == "drop":
                 continue
             doc = documents.get(finding.path)
-            if self.ignored_in(finding.path, finding.code) or (
-                doc is not None and doc.is_suppressed(finding.code, finding.line)
+            if decision.action == "ignore" or (
+                doc is not None
+                and doc.suppressions
+                and doc.is_suppressed(finding.code, finding.line)
             ):
                 report.suppressed.append(finding)
                 continue
-            kept.append(self.severity(finding))
+            level = decision.severity
+            kept.append(finding if level is None else finding.with_severity(level))
         report.findings.extend(kept)
         return kept
+
+    def _decide(self, path: str, code: str, pages: PageSet) -> _Decision:
+        if path not in pages or not self.enabled(code):
+            return _Decision("drop")
+        if self.ignored_in(path, code):
+            return _Decision("ignore")
+        matches = [(len(p), s) for p, s in self.severities if code.startswith(p)]
+        return _Decision("keep", max(matches)[1] if matches else None)
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """What becomes of a page's findings of one code: dropped, ignored (suppressed), or
+    kept, at the configured severity (``None``: their own)."""
+
+    action: Literal["drop", "ignore", "keep"]
+    severity: Severity | None = None
 
 
 def _severities(table: Mapping[str, str], source: str) -> tuple[tuple[str, Severity], ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..findings import Finding, Report, Severity
 from .escape import printable
 
@@ -15,10 +17,14 @@ def _paint(text: str, code: str, color: bool) -> str:
 def line(finding: Finding, color: bool = False) -> str:
     # Names and messages can hold anything a file or a server put there: one
     # line each, with no control character reaching the terminal or the CI log.
-    where = _paint(f"{printable(finding.path)}:{finding.line}:{finding.column}:", "1", color)
-    code = _paint(printable(finding.code), _COLOURS[finding.severity], color)
+    where = _paint(f"{_shown(finding.path)}:{finding.line}:{finding.column}:", "1", color)
+    code = _paint(_shown(finding.code), _COLOURS[finding.severity], color)
     suffix = "" if finding.severity is Severity.ERROR else f" [{finding.severity.value}]"
-    return f"{where} {code} {printable(finding.message)}{suffix}"
+    return f"{where} {code} {_shown(finding.message)}{suffix}"
+
+
+# Paths, codes and many messages repeat from finding to finding: escape each once.
+_shown = lru_cache(maxsize=4096)(printable)
 
 
 def summary(report: Report) -> str:
