@@ -205,3 +205,31 @@ def test_a_page_included_in_another_shows_its_files_from_there_too(tmp_path: Pat
     # here): Sphinx names lines 3 and 7 for what stands on lines 8 and 12.
     theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
     assert theirs == Counter({("docs/parts/snip.rst", "RF209", line): 1 for line in (3, 7, 12)})
+
+
+def test_relative_docs_moves_links_of_included_content(tmp_path: Path) -> None:
+    """With ``:relative-docs: docs/``, a README's ``docs/guide.md`` is the guide page;
+    a link without the prefix stays relative to the including page."""
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\n",
+        {
+            "index.md": "# Home\n\n```{toctree}\nguide\n```\n\n"
+            "```{include} ../README.md\n:relative-docs: docs/\n```\n",
+            "guide.md": "# Guide\n",
+        },
+    )
+    (root / "README.md").write_text(
+        "See [the guide](docs/guide.md), [nothing](docs/nothere.md) and\n"
+        "[contributing](CONTRIBUTING.md).\n",
+        encoding="utf-8",
+    )
+    (root / "CONTRIBUTING.md").write_text("# Contributing\n", encoding="utf-8")
+    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
+    assert [(f.path, f.line, f.column, f.message) for f in report.findings] == [
+        ("README.md", 1, 33, "'myst' cross-reference target not found: 'nothere.md'"),
+        ("README.md", 2, 1, "'myst' cross-reference target not found: 'CONTRIBUTING.md'"),
+    ]
+    kinds = {"'myst' cross-reference target not found": "RF203"}
+    theirs = sphinx_warnings(root, tmp_path / "html", kinds)
+    assert theirs == Counter({("README.md", "RF203", 1): 2})

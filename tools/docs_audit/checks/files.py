@@ -20,10 +20,9 @@ from pathlib import Path
 
 from ..context import Context
 from ..document import Document, FileReference
-from ..included import include_path, included_part, includes
-from ..paths import project_relpath
+from ..included import include_path, included_part
 from ..registry import Violation, page_rule
-from .included import by_page, included_pages
+from .included import by_page, included_pages, myst_include_option
 from .resolution import sphinx_category, suppressed_by_sphinx
 
 FAMILY = "references"
@@ -64,7 +63,7 @@ def _missing(
 def _files_of(ctx: Context, doc: Document) -> Iterator[tuple[Document, FileReference, Path]]:
     for reference in doc.files:
         yield doc, reference, file_path(ctx, doc, reference.target)
-    moved = _relative_images(ctx, doc)
+    moved = myst_include_option(ctx, doc, "relative-images")
     parts = [(included, included.files) for included in by_page(ctx, doc)]
     # A page it includes is read on its own too; here only the part taken counts.
     for page, include in included_pages(ctx, doc):
@@ -79,15 +78,6 @@ def _files_of(ctx: Context, doc: Document) -> Iterator[tuple[Document, FileRefer
                 yield where, reference, folder / target
             else:
                 yield where, reference, file_path(ctx, doc, reference.target)
-
-
-def _relative_images(ctx: Context, doc: Document) -> set[str]:
-    """The files ``doc`` includes with MyST's ``relative-images`` option."""
-    return {
-        project_relpath(ctx.config, include_path(ctx.config.docs_root, doc, ref.target).resolve())
-        for ref in includes(doc)
-        if doc.format == "md" and "relative-images" in dict(ref.options)
-    }
 
 
 @page_rule("RF208", "include-not-found", FAMILY)

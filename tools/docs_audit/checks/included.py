@@ -51,3 +51,17 @@ def included_pages(ctx: Context, doc: Document) -> list[tuple[Document, FileRefe
         if page is not None:
             found.append((page, reference))
     return found
+
+
+def myst_include_option(ctx: Context, doc: Document, option: str) -> dict[str, str]:
+    """Included file (project-relative path) -> the value of MyST's ``include``
+    ``option`` (``relative-images``, ``relative-docs``) where ``doc`` sets it."""
+    if doc.format != "md":
+        return {}
+    found: dict[str, str] = {}
+    for reference in includes(doc):
+        options = dict(reference.options)
+        if option in options:
+            path = include_path(ctx.config.docs_root, doc, reference.target).resolve()
+            found.setdefault(project_relpath(ctx.config, path), options[option])
+    return found

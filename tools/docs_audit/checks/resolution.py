@@ -9,6 +9,7 @@ has cached that inventory.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from ..context import Context
 from ..document import Document, Reference
 from ..intersphinx import Objects, Resolver
 from ..toc import join_docname, strip_suffix
-from .included import by_page, included_content
+from .included import by_page, included_content, myst_include_option
 from .labels import label_index
 from .options import described_options, program_at, qualified_name, resolve_option
 
@@ -256,7 +257,8 @@ def _label_names(ctx: Context) -> set[str]:
 
 def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
     """Why a Markdown link inside the project leads nowhere (``None`` when it resolves)."""
-    path, _, anchor = ref.target.partition("#")
+    destination = _relative_doc(ctx, doc, ref)
+    path, _, anchor = destination.partition("#")
     if not path:
         if _has_anchor(ctx, doc, anchor) or anchor.lower() in label_names(ctx):
             return None
@@ -268,10 +270,27 @@ def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
             path.lower() in label_names(ctx) or _file_exists(ctx, doc, path)
         ):
             return None
-        return f"'myst' cross-reference target not found: '{ref.target}'"
+        return f"'myst' cross-reference target not found: '{destination}'"
     if anchor and not _has_anchor(ctx, target, anchor):
         return f"local id not found in doc '{docname}': '{anchor}'"
     return None
+
+
+def _relative_doc(ctx: Context, doc: Document, ref: Reference) -> str:
+    """The link's destination as MyST reads it: in content included with the
+    ``relative-docs`` option, a destination starting with the option's prefix is
+    relative to the included file (``_handle_relative_docs``), not to the page."""
+    prefixes = myst_include_option(ctx, doc, "relative-docs")
+    if not prefixes or ref.target.startswith("#"):
+        return ref.target
+    where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
+    prefix = prefixes.get(where.relpath) if where is not doc else None
+    if prefix is None or not ref.target.startswith(prefix):
+        return ref.target
+    page_folder = ctx.config.docs_root / posixpath.dirname(doc.docname)
+    included_folder = (ctx.config.root / where.relpath).parent
+    moved = os.path.join(included_folder, os.path.normpath(ref.target))
+    return os.path.relpath(moved, page_folder).replace(os.sep, "/")
 
 
 def _has_anchor(ctx: Context, doc: Document, anchor: str) -> bool:
