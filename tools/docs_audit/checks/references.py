@@ -126,7 +126,10 @@ def unresolved_link(doc: Document, ctx: Context) -> Iterator[Violation]:
     or an ``{any}`` reference leads nowhere.
 
     Why: MyST turns such links into cross-references; a missing target renders as
-    a dead link. Heading anchors exist for the levels ``myst_heading_anchors`` covers.
+    a dead link. Heading anchors exist for the levels ``myst_heading_anchors`` covers,
+    headings of content the page includes counting. In content included with MyST's
+    ``relative-docs`` option, a link starting with its prefix is relative to the
+    included file.
     A target that may name an object autodoc or an intersphinx inventory provides
     is undecided, not an error (the summary counts it).
 
