@@ -5,11 +5,11 @@ when they start with ``/``. An image path with ``*`` (``logo.*``) is fine when a
 file matches. A page that only includes others is never a problem in itself.
 
 Content a page includes (a README, or part of another page) is read as part of that
-page: Sphinx resolves its images, downloads, ``include`` and ``literalinclude``
-paths relative to the *including* page (``env.relfn2path(path, docname)``; MyST's
-``include`` too), and reports them at the included file's own lines. MyST's ``include`` option ``relative-images`` is the one
-exception: it moves Markdown images (``![alt](path)``, not the ``image`` directive) to
-the included file's folder.
+page: Sphinx resolves its images, downloads, ``include`` and ``literalinclude`` paths
+relative to the *including* page (``env.relfn2path(path, docname)``; MyST's
+``include`` too), and reports them at the included file's own lines. MyST's
+``include`` option ``relative-images`` is the one exception: it moves Markdown images
+(``![alt](path)``, not the ``image`` directive) to the included file's folder.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ the page that includes it, whose context its references resolve in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..context import Context
 from ..document import Document, FileReference
@@ -43,14 +44,22 @@ def by_page(ctx: Context, doc: Document) -> list[Document]:
 def included_pages(ctx: Context, doc: Document) -> list[tuple[Document, FileReference]]:
     """Pages ``doc`` includes (each also read on its own), with the include: Sphinx
     reads their content inline too, in ``doc``'s context."""
-    by_relpath = {page.relpath: page for page in ctx.project.documents.values()}
     found: list[tuple[Document, FileReference]] = []
     for reference in includes(doc):
         path = include_path(ctx.config.docs_root, doc, reference.target).resolve()
-        page = by_relpath.get(project_relpath(ctx.config, path))
+        page = _pages_by_path(ctx).get(path)
         if page is not None:
             found.append((page, reference))
     return found
+
+
+def _pages_by_path(ctx: Context) -> dict[Path, Document]:
+    return ctx.computed(_resolved_pages)
+
+
+def _resolved_pages(ctx: Context) -> dict[Path, Document]:
+    root = ctx.config.root
+    return {(root / page.relpath).resolve(): page for page in ctx.project.documents.values()}
 
 
 def myst_include_option(ctx: Context, doc: Document, option: str) -> dict[str, str]:
