@@ -114,3 +114,14 @@ def test_a_worker_that_dies_is_replaced_by_a_run_in_process(
     result = _audit(project, [_DiesInWorker(os.getpid())], 0)
     assert started == ["dies"]
     assert result.stages[0].stats == {"ran-in": os.getpid()}
+
+
+def test_no_worker_when_the_text_to_parse_is_large(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Side by side, the two memory peaks would add up: a large parse runs alone."""
+    started = _started(monkeypatch)
+    monkeypatch.setattr(api, "BESIDE_UP_TO_BYTES", 1000)
+    result = _audit(project, [CheckEngine(use_cache=False), StyleEngine()], 0)
+    assert started == []
+    assert {f.code for f in result.report.findings} == {"RF201", "RF204", "VL701"}

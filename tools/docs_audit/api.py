@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .beside import Beside, independent, start_beside
+from .beside import BESIDE_UP_TO_BYTES, Beside, independent, start_beside
 from .config import Config
 from .engines import CheckEngine, Engine, RunContext, timed
 from .findings import Finding, Report, Severity, UsageError
@@ -98,7 +98,9 @@ class _Plan:
 
     def start_beside(self, project: Project, relpaths: list[str], to_parse: int) -> None:
         """Start the engines that read their own files, when there is a parse to overlap."""
-        if to_parse < PARALLEL_FROM_BYTES or not any(independent(e) for e in self.engines):
+        if not PARALLEL_FROM_BYTES <= to_parse <= BESIDE_UP_TO_BYTES:
+            return
+        if not any(independent(engine) for engine in self.engines):
             return
         if not fork_available():
             return

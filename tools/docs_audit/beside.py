@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 Beside = Forked[tuple["EngineResult", float]]
 
+#: Above this much text to parse, the engine runs after the parse instead: side by side
+#: their memory peaks would add up (a 2.5 MB page takes ~120 MB to parse and as much to
+#: lint), and the time saved would not make up for it.
+BESIDE_UP_TO_BYTES = 1_000_000
+
 
 def independent(engine: Engine) -> bool:
     """Whether ``engine`` reads its own files and never the parsed project."""
