@@ -108,7 +108,7 @@ Body.
 """
 
 #: label -> (path, line and column docs-audit reports, line Sphinx names).
-EXPECTED = {
+EXPECTED: dict[str, tuple[str, int, int, int]] = {
     "rst-next-line": ("docs/index.rst", 9, 17, 9),
     "rst-second-line": ("docs/index.rst", 10, 10, 9),
     "rst-same-line": ("docs/index.rst", 12, 28, 13),
@@ -140,19 +140,31 @@ def _project(tmp_path: Path) -> Path:
     )
 
 
-def test_references_in_inline_arguments_are_reported_where_written(tmp_path: Path) -> None:
-    report = run(None, load_config(cwd=_project(tmp_path)), select=["RF201"], use_cache=False)
+Expected = dict[str, tuple[str, int, int, int]]
+
+
+def _assert_ours(root: Path, expected: Expected) -> None:
+    """docs-audit names each label's reference at its own line and column."""
+    report = run(None, load_config(cwd=root), select=["RF201"], use_cache=False)
     ours = {
         re.sub(r"^undefined label: '(.*)'$", r"\1", f.message): (f.path, f.line, f.column)
         for f in report.findings
     }
-    assert ours == {label: place[:3] for label, place in EXPECTED.items()}
+    assert ours == {label: place[:3] for label, place in expected.items()}
+
+
+def _assert_theirs(root: Path, out: Path, expected: Expected) -> None:
+    """A real Sphinx build warns about the same references, at the lines it names."""
+    theirs = sphinx_warnings(root, out, {"undefined label": "RF201"})
+    assert theirs == Counter((path, "RF201", sphinx) for path, _, _, sphinx in expected.values())
+
+
+def test_references_in_inline_arguments_are_reported_where_written(tmp_path: Path) -> None:
+    _assert_ours(_project(tmp_path), EXPECTED)
 
 
 def test_sphinx_warns_about_the_same_references(tmp_path: Path) -> None:
-    root = _project(tmp_path)
-    theirs = sphinx_warnings(root, tmp_path / "html", {"undefined label": "RF201"})
-    assert theirs == Counter((path, "RF201", sphinx) for path, _, _, sphinx in EXPECTED.values())
+    _assert_theirs(_project(tmp_path), tmp_path / "html", EXPECTED)
 
 
 DESIGN_INDEX = """Home
@@ -197,7 +209,7 @@ Body.
 """
 
 #: label -> (path, line and column docs-audit reports, line Sphinx names).
-DESIGN_EXPECTED = {
+DESIGN_EXPECTED: dict[str, tuple[str, int, int, int]] = {
     "rst-card": ("docs/index.rst", 4, 16, 4),
     "rst-drop": ("docs/index.rst", 8, 20, 8),
     "rst-tab": ("docs/index.rst", 14, 22, 14),
@@ -214,13 +226,5 @@ def test_sphinx_design_titles_are_inline_text(tmp_path: Path) -> None:
         "extensions = ['myst_parser', 'sphinx_design']\nmyst_enable_extensions = ['colon_fence']\n",
         {"index.rst": DESIGN_INDEX, "design.md": DESIGN_PAGE},
     )
-    report = run(None, load_config(cwd=root), select=["RF201"], use_cache=False)
-    ours = {
-        re.sub(r"^undefined label: '(.*)'$", r"\1", f.message): (f.path, f.line, f.column)
-        for f in report.findings
-    }
-    assert ours == {label: place[:3] for label, place in DESIGN_EXPECTED.items()}
-    theirs = sphinx_warnings(root, tmp_path / "html", {"undefined label": "RF201"})
-    assert theirs == Counter(
-        (path, "RF201", sphinx) for path, _, _, sphinx in DESIGN_EXPECTED.values()
-    )
+    _assert_ours(root, DESIGN_EXPECTED)
+    _assert_theirs(root, tmp_path / "html", DESIGN_EXPECTED)
