@@ -155,3 +155,33 @@ def test_the_lookup_order_of_sphinx() -> None:
     assert resolve_option(options, None, "prog sub --deep") == "found"
     assert resolve_option(options, "prog", "--deep") == "missing"
     assert resolve_option(options, None, "--out") == "missing"
+
+
+def test_options_from_a_cached_inventory_agree_with_sphinx(tmp_path: Path) -> None:
+    """Another project's options (``prog.--flag`` in its inventory) resolve as Sphinx's
+    intersphinx resolves them: as written, or qualified by the program."""
+    from docs_audit.intersphinx import fetch_inventories
+    from docs_audit.sphinxconf import load_sphinx_conf
+
+    from .helpers import make_inventory, serve
+
+    inventory = make_inventory([("prog.--flag", "std:cmdoption"), ("--plain", "std:cmdoption")])
+    page = (
+        "Home\n====\n\n:option:`--plain`, :option:`prog --flag`, :option:`--missing`.\n\n"
+        ".. program:: prog\n\n:option:`--flag` and :option:`--nope`.\n"
+    )
+    with serve({"/tool/objects.inv": inventory}) as web:
+        conf = (
+            "extensions = ['sphinx.ext.intersphinx']\n"
+            f"intersphinx_mapping = {{'tool': ('{web.base}/tool/', None)}}\n"
+        )
+        table = "[tool.docs-audit.links]\nallow-private = true\n"
+        root = write_project(tmp_path, conf, {"index.rst": page}, table)
+        config = load_config(cwd=root)
+        fetch_inventories(config, load_sphinx_conf(config))
+        theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
+    assert [(path, line, message) for path, _, line, _, message in _findings(root)] == [
+        ("docs/index.rst", 4, "unknown option: '--missing'"),
+        ("docs/index.rst", 8, "unknown option: '--nope'"),
+    ]
+    assert sorted(theirs) == [("docs/index.rst", "RF212", 4), ("docs/index.rst", "RF212", 8)]

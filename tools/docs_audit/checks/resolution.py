@@ -136,7 +136,7 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
         if ref.target.lower() in label_names(ctx) or ref.target in ctx.project.documents:
             return OK
         # Sphinx's ``any`` tries options too, under the program current there.
-        option = _option_verdict(ctx, doc, ref)[0]
+        option = _option_verdict(ctx, doc, ref)[0] if described_options(ctx) else "missing"
         if option != "missing":
             return OK if option == "found" else Outcome("undecided", message="option-program")
         return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
@@ -211,8 +211,6 @@ def _option(ctx: Context, doc: Document, ref: Reference) -> Outcome:
 
 def _option_verdict(ctx: Context, doc: Document, ref: Reference) -> tuple[str, str | None]:
     options = described_options(ctx)
-    if not options:
-        return "missing", None  # no page describes an option: no program matters
     where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
     program = program_at(ctx, doc, where, ref.line)
     return resolve_option(options, program, ref.target), program
