@@ -122,7 +122,8 @@ def program_at(ctx: Context, page: Document, where: Document, line: int) -> str 
 
 
 def _programs(doc: Document) -> list[tuple[int, str | None]]:
-    return sorted((o.line, program_name(o.name)) for o in doc.objects if o.kind == "program")
+    found = [(o.line, program_name(o.name)) for o in doc.objects if o.kind == "program"]
+    return sorted(found, key=lambda item: item[0])
 
 
 def _includes_programs(ctx: Context, page: Document, besides: Document | None) -> bool:
