@@ -185,3 +185,14 @@ def test_options_from_a_cached_inventory_agree_with_sphinx(tmp_path: Path) -> No
         ("docs/index.rst", 8, "unknown option: '--nope'"),
     ]
     assert sorted(theirs) == [("docs/index.rst", "RF212", 4), ("docs/index.rst", "RF212", 8)]
+
+
+def test_options_an_extension_writes_from_code_are_undecided(tmp_path: Path) -> None:
+    """sphinx-click (like sphinx-argparse) writes ``option`` and ``envvar`` directives
+    from the command's code: names no page describes may be among them."""
+    conf = "extensions = ['sphinx_click']\n"
+    page = "Home\n====\n\n:option:`--verbose` and :envvar:`APP_DEBUG`.\n"
+    root = write_project(tmp_path, conf, {"index.rst": page})
+    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
+    assert report.findings == []
+    assert report.stats["check"]["undecided-object"] == 2

@@ -171,7 +171,9 @@ def envvar_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Why: Sphinx (with ``-n``) warns and renders plain text. With intersphinx
     configured, another project may describe it: then it is decided from the cached
-    inventories, and undecided while none is cached. ``nitpick_ignore`` applies.
+    inventories, and undecided while none is cached. An extension that describes a
+    command line from code (sphinx-click, sphinx-argparse) makes it undecided too.
+    ``nitpick_ignore`` applies.
 
     Fix: describe it with ``.. envvar:: NAME``, or correct the name.
     """
@@ -187,7 +189,8 @@ def option_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
     one the latest ``program`` directive of the page names; ``prog --opt`` names it in
     the reference itself, and a value (``--level=3``, ``--out FILE``) is ignored, as in
     Sphinx. Where content the page includes declares programs, the program at a place
-    is not known: the reference is undecided, not an error. With intersphinx
+    is not known: the reference is undecided, not an error. So is one an extension
+    may describe from code (sphinx-click, sphinx-argparse). With intersphinx
     configured, another project may describe it: decided from the cached inventories,
     undecided while none is cached. ``nitpick_ignore`` applies.
 

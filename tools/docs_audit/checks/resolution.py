@@ -33,6 +33,15 @@ OBJECT_EXTENSIONS = (
     "sphinx_click",
     "sphinxarg.ext",
 )
+#: Extensions that write ``option`` and ``envvar`` descriptions from code (a click or
+#: argparse command line): names they describe are not in the sources.
+CLI_EXTENSIONS = (
+    "sphinx_click",
+    "sphinxarg.ext",
+    "sphinxcontrib.autoprogram",
+    "sphinx_argparse_cli",
+    "sphinxcontrib.typer",
+)
 #: Roles of the standard domain that docs-audit decides from the sources.
 STD_ROLES = frozenset(
     {"ref", "doc", "numref", "any", "link", "inv", "term", "keyword", "envvar", "option"}
@@ -47,6 +56,8 @@ class Resolution:
     intersphinx: Resolver
     #: Whether names Sphinx resolves to objects (autodoc, intersphinx) may exist unseen.
     objects_possible: bool
+    #: Whether an extension describes options and envvars the sources do not hold.
+    cli_generated: bool = False
 
 
 def resolution(ctx: Context) -> Resolution:
@@ -58,7 +69,8 @@ def _resolution(ctx: Context) -> Resolution:
     possible = bool(conf.intersphinx) or any(
         ext.startswith(OBJECT_EXTENSIONS) for ext in conf.extensions
     )
-    return Resolution(Resolver(ctx.config, conf), possible)
+    generated = any(ext.startswith(CLI_EXTENSIONS) for ext in conf.extensions)
+    return Resolution(Resolver(ctx.config, conf), possible, generated)
 
 
 def role_of(ref: Reference) -> str:
@@ -183,6 +195,8 @@ def _envvar(ctx: Context, target: str) -> Outcome:
         return OK
     if resolver.anywhere("envvar", target):
         return OK
+    if resolution(ctx).cli_generated:
+        return Outcome("undecided", message="object")
     if resolver.prefixes and not resolver.all_cached():
         return Outcome("undecided", message="intersphinx")
     return Outcome("error", "RF211", f"'envvar' reference target not found: {target}")
@@ -204,6 +218,8 @@ def _option(ctx: Context, doc: Document, ref: Reference) -> Outcome:
         return OK
     if verdict == "maybe":
         return Outcome("undecided", message="option-program")
+    if resolution(ctx).cli_generated:
+        return Outcome("undecided", message="object")
     if resolver.prefixes and not resolver.all_cached():
         return Outcome("undecided", message="intersphinx")
     return Outcome("error", "RF212", f"unknown option: {target!r}")
