@@ -233,3 +233,45 @@ def test_relative_docs_moves_links_of_included_content(tmp_path: Path) -> None:
     kinds = {"'myst' cross-reference target not found": "RF203"}
     theirs = sphinx_warnings(root, tmp_path / "html", kinds)
     assert theirs == Counter({("README.md", "RF203", 1): 2})
+
+
+def test_content_included_by_included_content_counts_too(tmp_path: Path) -> None:
+    """A label in a file that an included file includes is a target of the page; its
+    references resolve there too; a file that includes itself is read once."""
+    root = write_project(
+        tmp_path,
+        "",
+        {"index.rst": "Home\n====\n\nSee :ref:`deep` and :ref:`deeper`.\n\n"
+         ".. include:: ../parts/outer.rst\n"},
+    )  # fmt: skip
+    parts = root / "parts"
+    parts.mkdir()
+    # Resolved from the including page (docs/), as Sphinx's include does: ../parts/...
+    (parts / "outer.rst").write_text(
+        "Outer text.\n\n.. include:: ../parts/inner.rst\n", encoding="utf-8"
+    )
+    (parts / "inner.rst").write_text(
+        ".. _deep:\n\nInner\n-----\n\nBack to :ref:`deep`, on to :ref:`nowhere`.\n",
+        encoding="utf-8",
+    )
+    ours = reference_findings(root, ["RF201"])
+    assert ours == [("docs/index.rst", "RF201", 4, 21), ("parts/inner.rst", "RF201", 6, 28)]
+    kinds = {"undefined label": "RF201"}
+    theirs = sphinx_warnings(root, tmp_path / "html", kinds)
+    assert sorted(theirs) == [("docs/index.rst", "RF201", 4), ("parts/inner.rst", "RF201", 6)]
+
+
+def test_suppressions_in_included_content_hold_at_its_lines(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\n",
+        {"index.md": "# Home\n\n```{include} ../README.md\n:start-after: <!-- start -->\n```\n"},
+    )
+    (root / "README.md").write_text(
+        "# Readme\n\n<!-- start -->\n\n<!-- docs-audit: ignore RF201 -->\n"
+        "Known: {ref}`gone`.\n\nBroken: {ref}`missing`.\n",
+        encoding="utf-8",
+    )
+    report = run(None, load_config(cwd=root), select=["RF201"], use_cache=False)
+    assert [(f.path, f.line) for f in report.findings] == [("README.md", 8)]
+    assert [(f.path, f.line) for f in report.suppressed] == [("README.md", 6)]

@@ -10,6 +10,7 @@ from pathlib import Path
 from docs_audit.api import run
 from docs_audit.checks.options import option_names, resolve_option
 from docs_audit.config import load_config
+from docs_audit.report.text import undecided
 
 from .helpers import sphinx_warnings, write_project
 from .matching import match
@@ -127,6 +128,11 @@ def test_programs_declared_in_included_content_leave_references_undecided(
         ("docs/index.rst", 6, "unknown option: '--nowhere'"),
     ]
     assert report.stats["check"]["undecided-option-program"] == 1
+    assert undecided(report) == (
+        "Undecided (not errors): 0 references to objects autodoc or an inventory provides, "
+        "0 into intersphinx inventories not cached (docs-audit inventories fetches them), "
+        "1 to option that included content or an extension may describe."
+    )
     theirs = sphinx_warnings(root, tmp_path / "html", _KINDS)
     assert sorted(theirs) == [("USAGE.rst", "RF212", 5), ("docs/index.rst", "RF212", 6)]
 

@@ -80,4 +80,8 @@ def parse_part(
     parsed.terms = [replace(t, line=t.line + offset) for t in parsed.terms]
     parsed.objects = [replace(o, line=o.line + offset) for o in parsed.objects]
     parsed.files = [replace(f, line=f.line + offset) for f in parsed.files]
+    parsed.suppressions = [
+        replace(s, start=s.start + offset, end=s.end + offset, line=s.line + offset)
+        for s in parsed.suppressions
+    ]
     return parsed
