@@ -237,7 +237,7 @@ def test_files_includes_images_figures_downloads() -> None:
     )
     assert myst.files == [
         FileReference("download", "files/x.zip", 1, 1),
-        FileReference("image", "img/p.png", 1, 29),
+        FileReference("image", "img/p.png", 1, 29, markdown=True),
         FileReference("figure", "img/f.png", 3, 13),
         FileReference("image", "img/i.svg", 7, 12),
         FileReference("include", "../README.md", 10, 14),
@@ -270,6 +270,89 @@ def test_files_includes_images_figures_downloads() -> None:
     ]
     # An include is recorded, not refused: no "directive disabled" message.
     assert [m for m in page.markup_messages if m.level >= 2] == []
+
+
+def test_directive_arguments_sphinx_reads_as_inline_text_hold_references() -> None:
+    """The text after a version note's version, and a title Sphinx parses inline."""
+    myst = md(
+        """\
+        ~~~{deprecated} 3.2 Use {class}`Foo` instead
+        More {ref}`body`.
+        ~~~
+
+        ~~~{versionadded} 1.0
+        ~~~
+
+        ~~~{admonition} See {ref}`adm`
+        Text.
+        ~~~
+
+        ~~~{centered} A {ref}`cen` line
+        ~~~
+
+        ~~~{note} A {ref}`note-body` starts here
+        and goes on.
+        ~~~
+        """
+    )
+    assert refs(myst) == [
+        ("class", "Foo", 1, 25),
+        ("ref", "body", 2, 6),
+        ("ref", "adm", 8, 21),
+        ("ref", "cen", 12, 17),
+        ("ref", "note-body", 15, 13),
+    ]
+    page = rst(
+        """\
+        .. deprecated:: 3.2
+            Merged with :class:`AppContext`. And
+            :ref:`second`.
+
+        .. versionadded:: 1.0 Text :ref:`same-line`
+
+           Body :ref:`body`.
+
+        .. version-changed:: 2.0
+
+        .. centered:: A :ref:`cen` line
+        """
+    )
+    assert refs(page) == [
+        ("class", "AppContext", 2, 17),
+        ("ref", "second", 3, 5),
+        ("ref", "same-line", 5, 28),
+        ("ref", "body", 7, 9),
+        ("ref", "cen", 11, 17),
+    ]
+    assert [m for m in page.markup_messages if m.level >= 2] == []
+
+
+def test_code_captions_are_read_as_markup_at_the_option_line() -> None:
+    myst = md(
+        """\
+        ```{code-block} python
+        :caption: See {ref}`cap` and [the site](https://example.org)
+
+        x = {ref}`not-a-reference`
+        ```
+        """
+    )
+    assert refs(myst) == [("ref", "cap", 2, 15)]
+    assert [(link.url, link.line, link.column) for link in myst.links] == [
+        ("https://example.org", 2, 41)
+    ]
+    page = rst(
+        """\
+        .. literalinclude:: code.py
+           :caption: Code, see :ref:`cap`
+
+        .. code-block:: python
+           :caption: :doc:`other`
+
+           x = 1
+        """
+    )
+    assert refs(page) == [("ref", "cap", 2, 24), ("doc", "other", 5, 14)]
 
 
 def test_eval_rst_targets_and_references_count_where_they_stand() -> None:
@@ -389,6 +472,37 @@ def test_domain_object_directives_describe_objects_and_hold_prose() -> None:
     )
     assert [(o.kind, o.name, o.line, o.column) for o in myst.objects] == [("envvar", "HOME", 1, 13)]
     assert refs(myst) == [("ref", "x", 2, 15)]
+
+
+def test_programs_and_options_with_one_object_per_signature_line() -> None:
+    page = rst(
+        """\
+        .. program:: prog sub
+
+        .. option:: -v, --verbose
+                    --level=<n>
+           :noindex:
+
+           Loud, see :option:`-v`.
+
+        .. std:program:: None
+
+        .. py:function:: f(x)
+        """
+    )
+    assert [(o.kind, o.name, o.line, o.column) for o in page.objects] == [
+        ("program", "prog sub", 1, 14),
+        ("option", "-v, --verbose", 3, 13),
+        ("option", "--level=<n>", 4, 13),
+        ("program", "None", 9, 18),
+        ("py:function", "f", 11, 18),
+    ]
+    assert refs(page) == [("option", "-v", 7, 14)]
+    myst = md("```{program} tool\n```\n\n```{option} --flag ARG\n```\n")
+    assert [(o.kind, o.name, o.line) for o in myst.objects] == [
+        ("program", "tool", 1),
+        ("option", "--flag ARG", 4),
+    ]
 
 
 def test_html_images_are_files_only_with_html_image() -> None:

@@ -168,11 +168,6 @@ _ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{3,}\s*$")
 #: (path, category, line) -> why no undecided reference stands at an object warning.
 OBJECT_EXCEPTIONS: dict[str, dict[Place, str]] = {
     "attrs": {},
-    "flask": {
-        ("docs/api.rst", "ref.class", 312): (
-            "the reference sits in the argument of `.. deprecated:: 3.2` (text on the "
-            "directive's next line): the parser does not read directive arguments as prose"
-        ),
-    },
+    "flask": {},
     "sphinx-design": {},
 }

@@ -1,10 +1,15 @@
-"""Test helpers: a tiny ``objects.inv`` built here, served from a loopback server."""
+"""Test helpers: a tiny ``objects.inv`` built here, served from a loopback server; a
+real Sphinx build's warnings."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import threading
 import zlib
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -76,3 +81,40 @@ def write_project(root: Path, conf: str, pages: Mapping[str, str], table: str = 
         '[tool.docs-audit]\ndocs-root = "docs"\n' + table, encoding="utf-8"
     )
     return root
+
+
+_WARNING = re.compile(r"^(?P<path>/[^:]+?)(?::(?P<line>\d+))?: (?:WARNING|CRITICAL): (?P<text>.*)$")
+
+
+def sphinx_warnings(
+    root: Path, out: Path, kinds: Mapping[str, str]
+) -> Counter[tuple[str, str, int]]:
+    """Build ``root/docs`` with the real Sphinx (``-n``) and count its warnings as
+    ``(path relative to root, code, line)``; ``kinds`` maps a message's start to the
+    docs-audit code it predicts. A warning of no listed kind fails the test."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-n", "--keep-going", "-q", "--no-color", "-b", "html",
+         str(root / "docs"), str(out)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    found: Counter[tuple[str, str, int]] = Counter()
+    for line in done.stderr.splitlines():
+        warning = _WARNING.match(line)
+        if warning is None:
+            continue  # the second line of a two-line message
+        code = next((c for prefix, c in kinds.items() if warning["text"].startswith(prefix)), None)
+        assert code is not None, f"unexpected Sphinx warning: {line}"
+        relpath = Path(warning["path"]).resolve().relative_to(root.resolve()).as_posix()
+        found[(relpath, code, int(warning["line"] or 1))] += 1
+    return found
+
+
+def reference_findings(
+    root: Path, select: Sequence[str] = ("RF",)
+) -> list[tuple[str, str, int, int]]:
+    """docs-audit's ``(path, code, line, column)`` for the project at ``root``."""
+    from docs_audit.api import run
+    from docs_audit.config import load_config
+
+    report = run(None, load_config(cwd=root), select=list(select), use_cache=False)
+    return [(f.path, f.code, f.line, f.column) for f in report.findings]

@@ -7,7 +7,7 @@ from pathlib import Path
 from docs_audit.api import run
 from docs_audit.config import load_config
 
-from .helpers import write_project
+from .helpers import reference_findings, sphinx_warnings, write_project
 
 RST_PAGE = """Home
 ====
@@ -43,8 +43,7 @@ and :envvar:`HOME_DIR` and :envvar:`APP_MODE`.
 
 
 def _findings(root: Path) -> list[tuple[str, str, int, int]]:
-    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
-    return [(f.path, f.code, f.line, f.column) for f in report.findings]
+    return reference_findings(root)
 
 
 def _project(tmp_path: Path, conf: str = "project = 'x'\n") -> Path:
@@ -111,28 +110,12 @@ _SPHINX_KINDS = {
 
 
 def test_the_same_places_as_a_real_sphinx_build(tmp_path: Path) -> None:
-    import re
-    import subprocess
-    import sys
     from collections import Counter
 
     from .matching import match
 
     root = _project(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "-q", "--no-color", "-b", "html",
-         str(root / "docs"), str(tmp_path / "html")],
-        capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
-    pattern = re.compile(r"^(?P<path>/[^:]+):(?P<line>\d+): (?:WARNING|CRITICAL): (?P<text>.*)$")
-    theirs: Counter[tuple[str, str, int]] = Counter()
-    for line in done.stderr.splitlines():
-        found = pattern.match(line)
-        if found is None:
-            continue  # the second line of a two-line message
-        code = next(c for prefix, c in _SPHINX_KINDS.items() if found["text"].startswith(prefix))
-        relpath = Path(found["path"]).relative_to(root).as_posix()
-        theirs[(relpath, code, int(found["line"]))] += 1
+    theirs = sphinx_warnings(root, tmp_path / "html", _SPHINX_KINDS)
     ours = Counter((path, code, line) for path, code, line, _ in _findings(root))
     assert theirs.total() == 6
     assert match(ours, theirs, root) == (Counter(), Counter())

@@ -151,3 +151,27 @@ def test_myst_inv_links_resolve_from_the_cached_inventory(tmp_path: Path) -> Non
         config = load_config(cwd=root)
         fetch_inventories(config, load_sphinx_conf(config))
     assert [c[:3] for c in _codes(root)] == [("RF207", 4, 1)]
+
+
+def test_a_target_marked_with_an_exclamation_mark_is_no_reference(tmp_path: Path) -> None:
+    """``:ref:`!name``` is plain text to Sphinx's roles: no reference, no warning."""
+    from .helpers import sphinx_warnings
+
+    root = write_project(
+        tmp_path,
+        "extensions = ['myst_parser']\n",
+        {
+            "index.rst": "Home\n====\n\n:ref:`!nolabel`, :doc:`!nodoc`, :term:`!noterm`, "
+            ":envvar:`!NOVAR`,\n:any:`!noany`, :numref:`!nonum`, :option:`!--no`, "
+            ":class:`!Nothing` and :ref:`missing`.\n\n.. toctree::\n\n   md\n",
+            "md.md": "# MD\n\n{ref}`!nolabel` and {doc}`!nodoc`.\n",
+        },
+    )
+    report = run(None, load_config(cwd=root), select=["RF"], use_cache=False)
+    assert [(f.path, f.line, f.message) for f in report.findings] == [
+        ("docs/index.rst", 5, "undefined label: 'missing'")
+    ]
+    assert "undecided-object" not in report.stats.get("check", {})
+    assert sorted(sphinx_warnings(root, tmp_path / "html", {"undefined label": "RF201"})) == [
+        ("docs/index.rst", "RF201", 4)
+    ]

@@ -133,6 +133,12 @@ class _Plan:
             raise UsageError(_nothing_checked(config, project, pages))
         context = RunContext(config, project, pages, selection)
         documents = {d.relpath: d for d in project.documents.values()}
+        for parts in project.included.values():
+            # Findings in included content stand at the included file's own lines, where
+            # its own suppression comments are.
+            documents.update(
+                (part.relpath, part) for part in parts if part.relpath not in documents
+            )
         for engine in self.engines:
             worker = self.beside.pop(engine.name, None)
             result, seconds = worker.result() if worker is not None else timed(engine, context)

@@ -74,6 +74,9 @@ class FileReference:
     column: int = 1
     #: The directive's options (``start-after``, ``end-before``...) for an include.
     options: tuple[tuple[str, str], ...] = ()
+    #: A Markdown image (``![alt](path)``): the only kind MyST's ``include`` option
+    #: ``relative-images`` moves to the included file's folder.
+    markdown: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Sphinx parses such content (a README, a changelog at the repository root) as par
 the including page: its labels and glossary terms are targets like any other, and its
 references resolve in the including page's context, while Sphinx reports problems at
 the included file's own lines. The part taken honours ``start-line``, ``end-line``,
-``start-after`` and ``end-before``. Parts are parsed once and kept in the page cache
+``start-after`` and ``end-before``; positions stay the file's own lines even where
+docutils (an RST include of a part) numbers them from the part's start. Parts are parsed once and kept in the page cache
 (keyed by the part's bytes), so a warm run reads the file and parses nothing.
 """
 
@@ -79,4 +80,8 @@ def parse_part(
     parsed.terms = [replace(t, line=t.line + offset) for t in parsed.terms]
     parsed.objects = [replace(o, line=o.line + offset) for o in parsed.objects]
     parsed.files = [replace(f, line=f.line + offset) for f in parsed.files]
+    parsed.suppressions = [
+        replace(s, start=s.start + offset, end=s.end + offset, line=s.line + offset)
+        for s in parsed.suppressions
+    ]
     return parsed

@@ -44,7 +44,8 @@ STD_ROLE_TYPES: Mapping[str, tuple[str, ...]] = {
     "doc": ("std:doc",),
     "term": ("std:term",),
     "envvar": ("std:envvar",),
-    "option": ("std:cmdoption",),
+    # Inventories written before Sphinx 1.6 stored options as std:option (Sphinx reads both).
+    "option": ("std:cmdoption", "std:option"),
     "keyword": ("std:keyword",),
     "token": ("std:token",),
 }

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from .config import Config
-from .document import Document, Problem
+from .document import Document, FileReference, Problem
 from .included import include_path, included_part, includes, parse_part
 from .pagecache import (
     CACHE_NAME,
@@ -223,42 +223,68 @@ def load_project(
     return project
 
 
+#: How deep includes inside included content are followed (docutils stops a loop; this
+#: bounds a long chain).
+MAX_INCLUDE_DEPTH = 10
+
+
 def _load_included(project: Project, cache: PageCache, settings: ParseSettings) -> bool:
-    """Parse (or take from the cache) what pages include from files that are not pages."""
+    """Parse (or take from the cache) what pages include from files that are not pages,
+    and what that content includes in turn (resolved from the page, as Sphinx does)."""
     config = project.config
-    pages: set[Path] | None = None  # resolved only if some page includes something
+    pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
     changed = False
     for docname in sorted(project.documents):
         doc = project.documents[docname]
-        for number, reference in enumerate(includes(doc)):
-            if pages is None:
-                pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
-            path = include_path(config.docs_root, doc, reference.target)
-            resolved = path.resolve()
-            if resolved in pages or not resolved.is_file():
-                continue  # a page is parsed on its own; a missing file is a finding
-            data = read_source(resolved, _project_root(config), _max_bytes(config))
-            text = decode_source(data) if isinstance(data, bytes) else data
-            if isinstance(text, Problem):
-                continue
-            part, offset = included_part(text, dict(reference.options))
-            relpath = project_relpath(config, resolved)
-
-            parse = partial(_parse_included, relpath, doc.docname, doc.format, settings)
-            key = f"{doc.relpath}#include-{number}"
-            digest = content_digest(f"{relpath}\n{offset}\n{part}".encode())
-            cached = cache.entries.get(key)
-            if cached is None or cached.digest != digest:
-                cached = CachedPage(digest, parse_part(parse, part, offset))
-                changed = True
-                result = cached.result
-            else:
-                reparse = _included_reparse(parse, part, offset)
-                result = restore(cached, part, reparse)
-            project.cache_entries[key] = cached
+        pending = [(f"{doc.relpath}#include-{n}", ref, 1) for n, ref in enumerate(includes(doc))]
+        taken: set[tuple[Path, tuple[tuple[str, str], ...]]] = set()  # no include loop
+        while pending:
+            key, reference, depth = pending.pop(0)
+            resolved = include_path(config.docs_root, doc, reference.target).resolve()
+            if resolved in pages or (resolved, reference.options) in taken:
+                continue  # a page is parsed on its own
+            taken.add((resolved, reference.options))
+            loaded = _load_part(project, cache, settings, doc, key, resolved, reference)
+            if loaded is None:
+                continue  # a missing or unreadable file is a finding of the checks
+            result, parsed = loaded
+            changed = changed or parsed
             if isinstance(result, Document):
                 project.included.setdefault(docname, []).append(result)
+                if depth < MAX_INCLUDE_DEPTH:
+                    nested = enumerate(includes(result))
+                    pending.extend((f"{key}-{n}", ref, depth + 1) for n, ref in nested)
     return changed
+
+
+def _load_part(
+    project: Project,
+    cache: PageCache,
+    settings: ParseSettings,
+    doc: Document,
+    key: str,
+    resolved: Path,
+    reference: FileReference,
+) -> tuple[Document | Problem, bool] | None:
+    """One included part, from the cache or parsed (then ``True``); ``None`` if unreadable."""
+    config = project.config
+    if not resolved.is_file():
+        return None
+    data = read_source(resolved, _project_root(config), _max_bytes(config))
+    text = decode_source(data) if isinstance(data, bytes) else data
+    if isinstance(text, Problem):
+        return None
+    part, offset = included_part(text, dict(reference.options))
+    relpath = project_relpath(config, resolved)
+    parse = partial(_parse_included, relpath, doc.docname, doc.format, settings)
+    digest = content_digest(f"{relpath}\n{offset}\n{part}".encode())
+    cached = cache.entries.get(key)
+    if cached is None or cached.digest != digest:
+        cached = CachedPage(digest, parse_part(parse, part, offset))
+        project.cache_entries[key] = cached
+        return cached.result, True
+    project.cache_entries[key] = cached
+    return restore(cached, part, _included_reparse(parse, part, offset)), False
 
 
 def _parse_included(

@@ -126,7 +126,10 @@ def unresolved_link(doc: Document, ctx: Context) -> Iterator[Violation]:
     or an ``{any}`` reference leads nowhere.
 
     Why: MyST turns such links into cross-references; a missing target renders as
-    a dead link. Heading anchors exist for the levels ``myst_heading_anchors`` covers.
+    a dead link. Heading anchors exist for the levels ``myst_heading_anchors`` covers,
+    headings of content the page includes counting. In content included with MyST's
+    ``relative-docs`` option, a link starting with its prefix is relative to the
+    included file.
     A target that may name an object autodoc or an intersphinx inventory provides
     is undecided, not an error (the summary counts it).
 
@@ -168,11 +171,33 @@ def envvar_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
 
     Why: Sphinx (with ``-n``) warns and renders plain text. With intersphinx
     configured, another project may describe it: then it is decided from the cached
-    inventories, and undecided while none is cached. ``nitpick_ignore`` applies.
+    inventories, and undecided while none is cached. An extension that describes a
+    command line from code (sphinx-click, sphinx-argparse) makes it undecided too.
+    ``nitpick_ignore`` applies.
 
     Fix: describe it with ``.. envvar:: NAME``, or correct the name.
     """
     yield from _findings(doc, ctx, "RF211")
+
+
+@page_rule("RF212", "option-not-described", FAMILY)
+def option_not_described(doc: Document, ctx: Context) -> Iterator[Violation]:
+    """An ``{option}``/``:option:`` names a command-line option no ``option``
+    directive describes for the program current there.
+
+    Why: Sphinx warns (``unknown option``) and renders plain text. The program is the
+    one the latest ``program`` directive of the page names; ``prog --opt`` names it in
+    the reference itself, and a value (``--level=3``, ``--out FILE``) is ignored, as in
+    Sphinx. Where content the page includes declares programs, the program at a place
+    is not known: the reference is undecided, not an error. So is one an extension
+    may describe from code (sphinx-click, sphinx-argparse). With intersphinx
+    configured, another project may describe it: decided from the cached inventories,
+    undecided while none is cached. ``nitpick_ignore`` applies.
+
+    Fix: describe it with ``.. option:: --name`` under the right ``.. program::``, or
+    correct the name.
+    """
+    yield from _findings(doc, ctx, "RF212")
 
 
 @project_rule("RF204", "not-in-toctree", FAMILY)

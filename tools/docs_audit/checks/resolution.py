@@ -9,6 +9,7 @@ has cached that inventory.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections import Counter
@@ -18,8 +19,9 @@ from ..context import Context
 from ..document import Document, Reference
 from ..intersphinx import Objects, Resolver
 from ..toc import join_docname, strip_suffix
-from .included import by_page, included_content
+from .included import by_page, included_content, myst_include_option
 from .labels import label_index
+from .options import described_options, program_at, qualified_name, resolve_option
 
 #: Extensions that document objects Sphinx learns about by importing code.
 OBJECT_EXTENSIONS = (
@@ -30,6 +32,15 @@ OBJECT_EXTENSIONS = (
     "sphinxcontrib.autohttp",
     "sphinx_click",
     "sphinxarg.ext",
+)
+#: Extensions that write ``option`` and ``envvar`` descriptions from code (a click or
+#: argparse command line): names they describe are not in the sources.
+CLI_EXTENSIONS = (
+    "sphinx_click",
+    "sphinxarg.ext",
+    "sphinxcontrib.autoprogram",
+    "sphinx_argparse_cli",
+    "sphinxcontrib.typer",
 )
 #: Roles of the standard domain that docs-audit decides from the sources.
 STD_ROLES = frozenset(
@@ -45,6 +56,8 @@ class Resolution:
     intersphinx: Resolver
     #: Whether names Sphinx resolves to objects (autodoc, intersphinx) may exist unseen.
     objects_possible: bool
+    #: Whether an extension describes options and envvars the sources do not hold.
+    cli_generated: bool = False
 
 
 def resolution(ctx: Context) -> Resolution:
@@ -56,7 +69,8 @@ def _resolution(ctx: Context) -> Resolution:
     possible = bool(conf.intersphinx) or any(
         ext.startswith(OBJECT_EXTENSIONS) for ext in conf.extensions
     )
-    return Resolution(Resolver(ctx.config, conf), possible)
+    generated = any(ext.startswith(CLI_EXTENSIONS) for ext in conf.extensions)
+    return Resolution(Resolver(ctx.config, conf), possible, generated)
 
 
 def role_of(ref: Reference) -> str:
@@ -100,6 +114,8 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
     role = role_of(ref)
     if role == "inv":
         return _inventory_link(ctx, ref.target)
+    if role != "link" and ref.target.startswith("!"):
+        return OK  # Sphinx's roles make ``!target`` plain text, no reference
     verdict = facts.intersphinx.resolve(role, ref.target)
     if verdict is not None:
         if verdict.state == "found":
@@ -131,6 +147,10 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
     if role == "any":
         if ref.target.lower() in label_names(ctx) or ref.target in ctx.project.documents:
             return OK
+        # Sphinx's ``any`` tries options too, under the program current there.
+        option = _option_verdict(ctx, doc, ref)[0] if described_options(ctx) else "missing"
+        if option != "missing":
+            return OK if option == "found" else Outcome("undecided", message="option-program")
         return _unresolved(ctx, role, ref.target, f"'any' reference target not found: {ref.target}")
     if role == "term":
         if ref.target.lower() in term_names(ctx) or facts.intersphinx.anywhere(role, ref.target):
@@ -138,6 +158,8 @@ def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
         return Outcome("error", "RF210", f"term not in glossary: {ref.target!r}")
     if role == "envvar":
         return _envvar(ctx, ref.target)
+    if role == "option":
+        return _option(ctx, doc, ref)
     if role == "link":
         problem = link_problem(doc, ref, ctx)
         if problem is None:
@@ -173,9 +195,41 @@ def _envvar(ctx: Context, target: str) -> Outcome:
         return OK
     if resolver.anywhere("envvar", target):
         return OK
+    if resolution(ctx).cli_generated:
+        return Outcome("undecided", message="object")
     if resolver.prefixes and not resolver.all_cached():
         return Outcome("undecided", message="intersphinx")
     return Outcome("error", "RF211", f"'envvar' reference target not found: {target}")
+
+
+def _option(ctx: Context, doc: Document, ref: Reference) -> Outcome:
+    """``:option:``, under the program current where it is written (:mod:`.options`)."""
+    target = ref.target.strip()
+    if ctx.project.sphinx.ignores_nitpick("std:option", target):
+        return OK
+    verdict, program = _option_verdict(ctx, doc, ref)
+    if verdict == "found":
+        return OK
+    resolver = resolution(ctx).intersphinx
+    qualified = qualified_name(program, target)
+    if resolver.anywhere("option", target) or (
+        qualified is not None and resolver.anywhere("option", qualified)
+    ):
+        return OK
+    if verdict == "maybe":
+        return Outcome("undecided", message="option-program")
+    if resolution(ctx).cli_generated:
+        return Outcome("undecided", message="object")
+    if resolver.prefixes and not resolver.all_cached():
+        return Outcome("undecided", message="intersphinx")
+    return Outcome("error", "RF212", f"unknown option: {target!r}")
+
+
+def _option_verdict(ctx: Context, doc: Document, ref: Reference) -> tuple[str, str | None]:
+    options = described_options(ctx)
+    where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
+    program = program_at(ctx, doc, where, ref.line)
+    return resolve_option(options, program, ref.target), program
 
 
 def _inventory_link(ctx: Context, target: str) -> Outcome:
@@ -217,9 +271,10 @@ def _label_names(ctx: Context) -> set[str]:
 
 def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
     """Why a Markdown link inside the project leads nowhere (``None`` when it resolves)."""
-    path, _, anchor = ref.target.partition("#")
+    destination = _relative_doc(ctx, doc, ref)
+    path, _, anchor = destination.partition("#")
     if not path:
-        if anchor in doc.anchors or anchor.lower() in label_names(ctx):
+        if _has_anchor(ctx, doc, anchor) or anchor.lower() in label_names(ctx):
             return None
         return f"'myst' cross-reference target not found: '{anchor}'"
     docname = join_docname(doc.docname, strip_suffix(path))
@@ -229,10 +284,32 @@ def link_problem(doc: Document, ref: Reference, ctx: Context) -> str | None:
             path.lower() in label_names(ctx) or _file_exists(ctx, doc, path)
         ):
             return None
-        return f"'myst' cross-reference target not found: '{ref.target}'"
-    if anchor and anchor not in target.anchors:
+        return f"'myst' cross-reference target not found: '{destination}'"
+    if anchor and not _has_anchor(ctx, target, anchor):
         return f"local id not found in doc '{docname}': '{anchor}'"
     return None
+
+
+def _relative_doc(ctx: Context, doc: Document, ref: Reference) -> str:
+    """The link's destination as MyST reads it: in content included with the
+    ``relative-docs`` option, a destination starting with the option's prefix is
+    relative to the included file (``_handle_relative_docs``), not to the page."""
+    prefixes = myst_include_option(ctx, doc, "relative-docs")
+    if not prefixes or ref.target.startswith("#"):
+        return ref.target
+    where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
+    prefix = prefixes.get(where.relpath) if where is not doc else None
+    if prefix is None or not ref.target.startswith(prefix):
+        return ref.target
+    page_folder = ctx.config.docs_root / posixpath.dirname(doc.docname)
+    included_folder = (ctx.config.root / where.relpath).parent
+    moved = os.path.join(included_folder, os.path.normpath(ref.target))
+    return os.path.relpath(moved, page_folder).replace(os.sep, "/")
+
+
+def _has_anchor(ctx: Context, doc: Document, anchor: str) -> bool:
+    """Whether the page has the id, content it includes (a README's headings) counting."""
+    return anchor in doc.anchors or any(anchor in inc.anchors for inc in by_page(ctx, doc))
 
 
 def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
@@ -274,6 +351,7 @@ _CATEGORIES = {
     "RF207": "ref.ref",
     "RF210": "ref.term",
     "RF211": "ref.envvar",
+    "RF212": "ref.option",
     "RF204": "toc.not_included",
     "RF205": "toc.not_readable",
 }

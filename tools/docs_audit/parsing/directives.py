@@ -41,6 +41,18 @@ class Kind(Enum):
     UNKNOWN = "unknown"
 
 
+#: Sphinx's version notes (``sphinx.domains.changeset``), under both spellings.
+VERSION_NOTES = (
+    "versionadded",
+    "versionchanged",
+    "deprecated",
+    "versionremoved",
+    "version-added",
+    "version-changed",
+    "version-deprecated",
+    "version-removed",
+)
+
 _NAMES: dict[Kind, tuple[str, ...]] = {
     Kind.CODE: ("code-block", "code", "sourcecode", "code-cell"),
     Kind.LITERAL: (
@@ -80,10 +92,7 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "tip",
         "warning",
         "seealso",
-        "versionadded",
-        "versionchanged",
-        "deprecated",
-        "versionremoved",
+        *VERSION_NOTES,
         "only",
         "centered",
         "hlist",
@@ -136,6 +145,7 @@ _NAMES: dict[Kind, tuple[str, ...]] = {
         "envvar",
         "option",
         "cmdoption",
+        "program",
         "describe",
         "object",
         "confval",
@@ -166,11 +176,64 @@ def object_name(directive: str, argument: str) -> tuple[str, str]:
     ``("py:function", "pkg.f")``; the kind carries the domain (``py`` by default)."""
     lowered = directive.lower().removeprefix("std:")
     first = argument.split("\n")[0].strip()
-    if lowered in ("envvar", "option", "cmdoption", "describe", "object", "confval"):
+    if lowered in ("envvar", "option", "cmdoption", "program", "describe", "object", "confval"):
         return lowered, first
     kind = lowered if ":" in lowered else "py:" + lowered
     match = re.match(r"[\w.:~*-]+", first)
     return kind, match.group(0) if match else first
+
+
+#: Directives whose argument Sphinx (or docutils) parses as inline text, by how many
+#: words come first that are not (the version of ``versionadded`` and its kin):
+#: references written there resolve like any in the page (``sphinx.domains.changeset``,
+#: ``Centered``, docutils' admonition, topic, sidebar, rubric and table titles,
+#: sphinx-design's card, dropdown and tab titles).
+INLINE_ARGUMENTS: dict[str, int] = {
+    **dict.fromkeys(VERSION_NOTES, 1),
+    **dict.fromkeys(
+        (
+            "centered",
+            "admonition",
+            "topic",
+            "sidebar",
+            "rubric",
+            "table",
+            "list-table",
+            "csv-table",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("card", "grid-item-card", "dropdown", "tab-item"), 0),
+}
+
+
+#: Options whose value Sphinx parses as markup of the page: a code block's caption
+#: (``container_wrapper``), a configuration value's type and default (``confval``).
+TEXT_OPTIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("code-block", "sourcecode", "literalinclude"), ("caption",)),
+    **dict.fromkeys(("confval", "std:confval"), ("type", "default")),
+}
+
+#: Directives that take no argument: MyST reads text on their opening line as the
+#: body's first line (docutils' admonitions, Sphinx's ``seealso``).
+NO_ARGUMENT = frozenset(
+    {"attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning"}
+    | {"seealso"}
+)
+
+
+def inline_argument(name: str, argument: str) -> str:
+    """The part of a directive's ``argument`` read as inline text (``""`` when none):
+    ``versionadded:: 1.2 Text`` gives ``Text``. With ``NO_ARGUMENT`` directives (MyST
+    only: docutils itself reads them so) the whole argument is text."""
+    lowered = name.lower()
+    if lowered in NO_ARGUMENT:
+        return argument.strip()
+    skip = INLINE_ARGUMENTS.get(lowered)
+    if skip is None:
+        return ""
+    words = argument.split(None, skip)
+    return words[skip] if len(words) > skip else ""
 
 
 def prose_directives() -> frozenset[str]:

@@ -43,10 +43,12 @@ from .directives import (
     BODY_IS_PROSE,
     DOWNLOAD_ROLES,
     OPTION_SPECS,
+    TEXT_OPTIONS,
     DirectiveBody,
     Kind,
     first_line_of,
     glossary_terms,
+    inline_argument,
     kind_of,
     object_name,
     reference_kind,
@@ -290,7 +292,7 @@ def _on_image(state: _State, child: Token, cursor: _Cursor) -> None:
     src = str(child.attrs.get("src", ""))
     at_line, column = cursor.find("![")
     if src and not has_scheme(src):
-        state.doc.files.append(FileReference("image", src, at_line, column))
+        state.doc.files.append(FileReference("image", src, at_line, column, markdown=True))
 
 
 def _on_html(state: _State, at: _At) -> None:
@@ -380,6 +382,12 @@ def _on_directive(
             if is_external(entry.target)
         )
     _directive_targets(state, name, kind, argument, parts, line)
+    _read_argument(state, name, argument, line)
+    for option in TEXT_OPTIONS.get(name.lower(), ()):
+        value = parts.options.get(option, "")
+        where = parts.option_lines.get(option, line)
+        raw = state.source.line(where)
+        _read_inline(state, value, where, raw.find(value, raw.find(option)))
     if kind not in _NO_URL_OPTIONS:
         state.links.extend(option_urls(parts.options, parts.option_lines, state.source))
     if not parts.body.strip():
@@ -388,6 +396,23 @@ def _on_directive(
         _walk_source(state, parts.body, offset=parts.body_line - 1, column_offset=0)
     elif kind is Kind.EVAL_RST:
         _read_rst(state, parts)
+
+
+def _read_argument(state: _State, name: str, argument: str, line: int) -> None:
+    """The part of the argument Sphinx parses as inline Markdown (a version note's text,
+    an admonition's title), read like the page's prose at its own columns."""
+    text = inline_argument(name, argument)
+    raw = state.source.line(line)
+    _read_inline(state, text, line, raw.find(text, raw.find("}") + 1))
+
+
+def _read_inline(state: _State, text: str, line: int, start: int) -> None:
+    """``text``, written on page ``line`` from 0-based column ``start`` (``-1``: not
+    found there), read as inline Markdown: roles, links and images at their places."""
+    if not text.strip() or start < 0:
+        return
+    tokens = markdown_parser(state.settings.myst_extensions).parseInline(text, {})
+    _walk_tokens(state, tokens, offset=line - 1, column_offset=start)
 
 
 def _directive_targets(

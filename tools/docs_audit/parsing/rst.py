@@ -36,7 +36,9 @@ from ..document import (
 )
 from .directives import (
     DOWNLOAD_ROLES,
+    INLINE_ARGUMENTS,
     OPTION_SPECS,
+    TEXT_OPTIONS,
     Kind,
     glossary_terms,
     kind_of,
@@ -188,6 +190,58 @@ class _ProseDirective(_OpaqueDirective):
         return [container]
 
 
+class _InlineArgumentDirective(_ProseDirective):
+    """A Sphinx directive whose argument, after ``words`` leading words (a version note's
+    version), is inline text: parsed as Sphinx parses it, so its references count."""
+
+    words: ClassVar[int] = 0
+
+    def run(self) -> list[nodes.Node]:
+        result = super().run()
+        if len(self.arguments) <= self.words:
+            return result
+        text = self.arguments[self.words]
+        # The text starts on the directive's line unless that line ends with the words.
+        written = self.block_text.split("\n")[0].partition("::")[2].split()
+        line = self.lineno if len(written) > self.words else self.lineno + 1
+        return [*_inline_paragraph(self, text, line), *result]
+
+
+def _inline_paragraph(directive: Directive, text: str, line: int) -> list[nodes.Node]:
+    """``text`` parsed as inline markup at page ``line``: its roles are recorded, and
+    the paragraph is prose the walk reads (links too)."""
+    inline, messages = directive.state.inline_text(text, line)
+    paragraph = nodes.paragraph(text, "", *inline)
+    paragraph.line = line
+    return [paragraph, *messages]
+
+
+def _text_options(directive: Directive) -> list[nodes.Node]:
+    """Options whose value Sphinx parses as markup (a code block's caption), read at
+    the option's own line."""
+    found: list[nodes.Node] = []
+    rows = directive.block_text.split("\n")
+    for name in TEXT_OPTIONS.get(directive.name.lower(), ()):
+        value = directive.options.get(name)
+        if not value:
+            continue
+        index = next((i for i, row in enumerate(rows) if row.strip().startswith(f":{name}:")), 0)
+        found += _inline_paragraph(directive, str(value), directive.lineno + index)
+    return found
+
+
+def _inline_argument_directive(words: int) -> type[Directive]:
+    # docutils splits off the first ``words`` words and keeps the rest whole, newlines
+    # included, as Sphinx's own directive does.
+    attributes = {"words": words, "required_arguments": 0, "optional_arguments": words + 1}
+    return type(f"_InlineArgument{words}", (_InlineArgumentDirective,), attributes)
+
+
+_INLINE_ARGUMENT_DIRECTIVES = {
+    words: _inline_argument_directive(words) for words in set(INLINE_ARGUMENTS.values())
+}
+
+
 class _CodeDirective(Directive):
     has_content = True
     optional_arguments = 1
@@ -210,7 +264,7 @@ class _CodeDirective(Directive):
         )
         block = nodes.literal_block("", "\n".join(self.content))
         block["classes"].append("code")
-        return [block]
+        return [*_text_options(self), block]
 
 
 class _TocDirective(Directive):
@@ -255,10 +309,23 @@ class _ObjectDirective(_ProseDirective):
     """A domain object's description (``py:function``, ``envvar``): its body is prose."""
 
     def run(self) -> list[nodes.Node]:
-        if self.arguments:
-            kind, name = object_name(self.name, " ".join(self.arguments))
-            _current[-1].objects.append((kind, name, self.lineno))
-        return super().run()
+        # Sphinx reads each line of the argument as a signature of its own.
+        for index, signature in enumerate(_signatures(self)):
+            kind, name = object_name(self.name, signature)
+            _current[-1].objects.append((kind, name, self.lineno + index))
+        return [*_text_options(self), *super().run()]
+
+
+def _signatures(directive: Directive) -> list[str]:
+    """The argument's lines as written (docutils' split loses the line breaks)."""
+    rows = directive.block_text.split("\n")
+    found = [rows[0].partition("::")[2].strip()]
+    for row in rows[1:]:
+        text = row.strip()
+        if not text or text.startswith(":"):
+            break
+        found.append(text)
+    return [signature for signature in found if signature]
 
 
 class _IncludeDirective(_OpaqueDirective):
@@ -271,7 +338,7 @@ class _IncludeDirective(_OpaqueDirective):
             options = tuple((k, str(v)) for k, v in self.options.items() if kind is Kind.INCLUDE)
             target = self.arguments[0]
             _current[-1].files.append((kind.value, target, self.lineno, target, options))
-        return []
+        return _text_options(self)
 
 
 @contextmanager
@@ -324,6 +391,8 @@ def _directive_for(name: str) -> type[Directive]:
         module = __import__(f"docutils.parsers.rst.directives.{module_name}", fromlist=[class_name])
         directive: type[Directive] = getattr(module, class_name)
         return directive
+    if name.lower() in INLINE_ARGUMENTS:
+        return _INLINE_ARGUMENT_DIRECTIVES[INLINE_ARGUMENTS[name.lower()]]
     if kind is Kind.PROSE:
         return _ProseDirective
     # An unknown name stays opaque: its body may be anything, and docutils would
@@ -381,7 +450,8 @@ def parse_rst(
         key=lambda label: (label.line, label.column),
     )
     doc.objects = [
-        DescribedObject(kind, name, line, places.column_of(line, name))
+        # Past the directive's ``::``: ``f`` is not the one in ``py:function``.
+        DescribedObject(kind, name, line, places.column_of(line, name, "::"))
         for kind, name, line in collected.objects
     ]
     doc.terms = [Term(term, line, places.column_of(line, term)) for term, line in collected.terms]
@@ -531,8 +601,11 @@ class _Places:
                 return number, found + 1
         return None
 
-    def column_of(self, line: int, text: str) -> int:
-        found = self.lines[line - 1].find(text) if 0 < line <= len(self.lines) else -1
+    def column_of(self, line: int, text: str, after: str = "") -> int:
+        """Where ``text`` starts on ``line``, searching past ``after`` when it is there."""
+        row = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        start = row.find(after) + len(after) if after and after in row else 0
+        found = row.find(text, start)
         return found + 1 if found >= 0 else 1
 
 

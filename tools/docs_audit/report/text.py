@@ -46,16 +46,24 @@ def summary(report: Report) -> str:
 
 
 def undecided(report: Report) -> str | None:
-    """References that cannot be decided offline (autodoc objects, uncached inventories)."""
+    """References that cannot be decided offline (autodoc objects, uncached inventories,
+    options a program in included content or an extension may describe)."""
     counts = report.stats.get("check", {})
     objects, inventories = counts.get("undecided-object", 0), counts.get("undecided-intersphinx", 0)
-    if not objects and not inventories:
+    options = counts.get("undecided-option-program", 0)
+    if not objects and not inventories and not options:
         return None
-    return (
+    text = (
         f"Undecided (not errors): {objects} reference{'s' if objects != 1 else ''} to objects "
         f"autodoc or an inventory provides, {inventories} into intersphinx inventories not "
-        "cached (docs-audit inventories fetches them)."
+        "cached (docs-audit inventories fetches them)"
     )
+    if options:
+        text += (
+            f", {options} to option{'s' if options != 1 else ''} that included content or "
+            "an extension may describe"
+        )
+    return text + "."
 
 
 def render(report: Report, color: bool = False) -> str:
