@@ -1,6 +1,6 @@
 """Time and memory of docs-audit on the hostile inputs of issue 13, one subprocess per case.
 
-Usage: python benchmarks/hostile.py [--only SUBSTRING] [--keep DIR]
+Usage: python benchmarks/hostile.py [--only SUBSTRING] [--keep DIR] [--repeat N]
 
 Every case builds a small project in a temporary folder (link cases point at
 misbehaving HTTP servers this script runs on 127.0.0.1), runs one docs-audit
@@ -14,6 +14,11 @@ status and a verdict:
   input under the 10 MB size cap;
 - FAIL: anything else, with the reason. A case whose fix has not landed yet
   fails honestly; a run past four times its budget is killed and reported.
+
+The style cases also have the issue's own target (5 s of wall time on an idle
+machine): they run ``--repeat`` times (3 by default), every run is judged, and
+the last lines give the best and median times against the target, with the load
+average, since a busy machine says nothing about the code.
 """
 
 from __future__ import annotations
@@ -501,6 +506,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     parser.add_argument("--keep", type=Path, help="build the projects in this folder and keep them")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each case that has a time target"
+    )
     options = parser.parse_args()
     base = options.keep or Path(tempfile.mkdtemp(prefix="hostile-bench-"))
     server = HostileServer()
@@ -517,13 +525,21 @@ def main() -> int:
                 shutil.rmtree(root)
             root.mkdir(parents=True)
             args = case.build(root, server.url)
-            outcome = run(args, root, 4 * case.budget + 60, case.stdout_to)
-            result = verdict(case, outcome, root)
+            runs = [
+                run(args, root, 4 * case.budget + 60, case.stdout_to)
+                for _ in range(options.repeat if case.target is not None else 1)
+            ]
+            # Every run is judged; the figures shown are the quickest run's.
+            results = [verdict(case, each, root) for each in runs]
+            result = next((r for r in results if r != "ok"), "ok")
+            outcome = min(runs, key=lambda each: each.wall)
             failed += result != "ok"
             if case.target is not None:
+                walls = sorted(each.wall for each in runs)
                 met = "met" if outcome.wall <= case.target else "MISSED"
                 targets.append(
-                    f"  {case.name}: {outcome.wall:.2f} s, target {case.target:g} s: {met}"
+                    f"  {case.name}: best {outcome.wall:.2f} s, median "
+                    f"{walls[len(walls) // 2]:.2f} s of {len(runs)}; target {case.target:g} s: {met}"
                 )
             print(
                 f"{case.name:<46} {case.budget:>5g}s {outcome.wall:>6.2f}s {outcome.cpu:>6.2f}s "

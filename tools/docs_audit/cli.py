@@ -6,6 +6,7 @@ configuration or internal error (one line on stderr; ``--debug`` adds the traceb
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import traceback
@@ -263,5 +264,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def entry() -> int:
+    """The console script and ``python -m docs_audit``: :func:`main`, in a process of its own."""
+    # A run builds millions of small objects (tokens, nodes, findings) and few cycles:
+    # at the collector's default pace a 2.5 MB page spends 0.6 s of 3.5 s collecting.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    return main()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry())
