@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .pages import CONF_PY
 
 HANG_GUARD = 120  # seconds; the limit itself is 2 s of CPU per pattern and block
@@ -74,3 +76,31 @@ def test_a_catastrophic_ignore_pattern_is_a_finding_naming_the_key(tmp_path: Pat
     assert result.returncode == 1, result.stderr
     assert "docs/page.md:1:1: VL705 [BlockIgnores]" in result.stdout
     assert "(a|a)+$" in result.stdout
+
+
+SLOW_RULE = """\
+extends: existence
+message: "Found '%s'"
+level: warning
+nonword: true
+tokens:
+  - '(a|aa)+b'
+"""
+
+
+def test_a_rule_slow_on_every_block_is_stopped_by_its_page_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each search stays far under the 2 s limit; all of them together would not."""
+    from docs_audit.style import engine
+    from docs_audit.style.api import run_builtin
+
+    root = _project(tmp_path, SLOW_RULE)
+    paragraphs = "".join(f"Paragraph {n} by: {'a' * 22}\n\n" for n in range(400))
+    (root / "docs" / "page.md").write_text("# Title\n\n" + paragraphs, encoding="utf-8")
+    monkeypatch.setattr(engine, "RULE_BUDGET", 0.05)
+    run = run_builtin([Path("docs/page.md")], root)
+    [stopped] = run.timeouts
+    assert stopped.rule == "Hostile.Backtrack"
+    assert "ran for more than 0.05 s on this page in all" in stopped.message
+    assert 3 < stopped.line < 2 + 2 * 400  # it ran on some blocks, then stopped

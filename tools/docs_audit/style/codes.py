@@ -58,7 +58,9 @@ REGEX_TIMEOUT = _rule(
     with a limit of CPU time per block of text (see the README's "Limits"). A pattern
     such as `(a|a)+$` backtracks exponentially on some text; instead of hanging, the
     rule is stopped for the rest of that page and this finding names the rule, the
-    pattern and the page. The other rules and pages are still checked.
+    pattern and the page. A rule whose searches each stay under the limit but take
+    more than 20 s on one page in all is stopped the same way. The other rules and
+    pages are still checked.
 
     Use instead: rewrite the pattern without nested or overlapping repetition
     (`a+$` for `(a|a)+$`).

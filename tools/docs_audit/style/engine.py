@@ -13,6 +13,7 @@ import contextlib
 import gc
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,10 @@ from .regexes import PATTERN_FLAGS
 from .rules import ValeStyleRules
 from .walker import Token, Walker, token_text, tokenize_html
 
+#: Seconds (wall clock: a CPU clock costs ten times more to read) one rule may spend on
+#: one file in all. A rule normally takes milliseconds; this bounds one whose every
+#: search stays just under the per-search regex limit (README, "Limits").
+RULE_BUDGET = 20.0
 MARKDOWN_EXTS = (".md", ".mdown", ".markdown", ".markdn")
 RST_EXTS = (".rst", ".rest")
 TEXT_EXTS = (".txt",)
@@ -186,6 +191,8 @@ class _Run:
     shown: str = ""
     #: Rules stopped by the regex time limit: they skip the rest of the file.
     timeouts: dict[str, RuleTimeout] = field(default_factory=dict)
+    #: Seconds each rule has spent on this file so far (see RULE_BUDGET).
+    spent: dict[str, float] = field(default_factory=dict)
 
 
 class Linter:
@@ -315,11 +322,13 @@ class Linter:
         for name, key, rule in self.candidates(run, blk):
             if name in run.timeouts or (state.comments and query_comments(state, key)):
                 continue
+            started = time.perf_counter()
             try:
                 alerts = rule.run(blk, state)
             except RegexTimeout as exc:
                 run.timeouts[name] = RuleTimeout(run.shown, max(blk.line, 0) + 1, name, str(exc))
                 continue
+            self._charge(run, name, time.perf_counter() - started, blk)
             for alert in alerts:
                 if state.comments and query_comments(state, f"{name}[{alert.match}]"):
                     continue
@@ -328,6 +337,18 @@ class Linter:
                 if not isinstance(rule, Consistency):
                     anchor(alert, blk)
                 add_alert(state, alert, blk, run.count, lookup, run.line_lengths)
+
+    @staticmethod
+    def _charge(run: _Run, name: str, seconds: float, blk: Block) -> None:
+        """Stop a rule for the rest of the file once it has spent its budget: each search
+        stays under the regex limit, yet thousands of slow ones would run for hours."""
+        spent = run.spent[name] = run.spent.get(name, 0.0) + seconds
+        if spent > RULE_BUDGET:
+            message = (
+                f"the rule ran for more than {RULE_BUDGET:g} s on this page in all (its "
+                "regular expressions are slow on this text) and was stopped"
+            )
+            run.timeouts[name] = RuleTimeout(run.shown, max(blk.line, 0) + 1, name, message)
 
     def lint_prose(self, run: _Run, blk: Block) -> None:
         blocks: list[Block] = []
