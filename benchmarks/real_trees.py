@@ -46,6 +46,9 @@ TREES = ("attrs", "flask", "sphinx-design")
 sys.path.insert(0, str(REPO))
 from tests.real_trees import copy_tree, real_trees_dir  # noqa: E402
 
+#: The command a user runs: the console script beside this interpreter, when installed.
+_SCRIPT = Path(sys.executable).with_name("docs-audit")
+DOCS_AUDIT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "docs_audit"]
 #: What the timed tools run with: bytecode written and reused, as after an install.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -100,7 +103,7 @@ def measure(name: str, venvs: Path, scratch: Path, repeat: int) -> dict[str, flo
         root,
         lambda: shutil.rmtree(html, ignore_errors=True),
     )  # fmt: skip
-    check = [sys.executable, "-m", "docs_audit", "check", "--format", "json", "-o", os.devnull]
+    check = [*DOCS_AUDIT, "check", "--format", "json", "-o", os.devnull]
     cache = root / ".docs-audit-cache"
     cold, cold_rss = best_of(repeat, check, root, lambda: shutil.rmtree(cache, ignore_errors=True))
     warm, warm_rss = best_of(repeat, check, root, lambda: None)
