@@ -218,21 +218,30 @@ def _candidates(href: str) -> list[str]:
 
 def _inline_links(token: Token, source: Source, first: int) -> Iterator[Link]:
     content = token.content
-    masked = _mask_code(content, token.children or [])
+    children = token.children or []
     block = _InlineBlock(content, source, first)
+    # Most paragraphs hold no external URL: their code is masked only when one is found.
+    masked_text: str | None = None
+
+    def masked() -> str:
+        nonlocal masked_text
+        if masked_text is None:
+            masked_text = _mask_code(content, children)
+        return masked_text
+
     cursor = 0
     depth = 0
-    for child in token.children or []:
+    for child in children:
         if child.type == "link_open":
             depth += 1
             href = str(child.attrs.get("href", ""))
             if not is_external(href):
                 continue
             if child.markup == "autolink":
-                found = _find_any(masked, _candidates(href), cursor)
+                found = _find_any(masked(), _candidates(href), cursor)
                 kind = "autolink"
             else:
-                found = _find_destination(masked, href, cursor)
+                found = _find_destination(masked(), href, cursor)
                 kind = "inline"
             if found is None:
                 continue  # a reference-style use: its definition carries the URL
@@ -242,13 +251,13 @@ def _inline_links(token: Token, source: Source, first: int) -> Iterator[Link]:
             depth = max(0, depth - 1)
         elif child.type == "image":
             src = str(child.attrs.get("src", ""))
-            found = _find_destination(masked, src, cursor) if is_external(src) else None
+            found = _find_destination(masked(), src, cursor) if is_external(src) else None
             if found is not None:
                 cursor = found[0] + found[1]
                 yield block.link(src, found[0], "image")
         elif child.type == "text" and depth == 0:
             for _, url in bare_urls(child.content):
-                found = _find_any(masked, [url], cursor)
+                found = _find_any(masked(), [url], cursor)
                 if found is not None:
                     cursor = found[0] + found[1]
                     yield block.link(url, found[0], "bare")
