@@ -191,9 +191,11 @@ def _on_attribute_id(state: _State, name: str, line: int) -> None:
 
 
 def _on_front_matter(state: _State, at: _At) -> None:
-    import yaml  # only a page with front matter pays for importing it
-
     token, line = at.token, at.line
+    if _PLAIN_FRONT_MATTER.fullmatch(token.content.rstrip("\n") + "\n"):
+        return  # valid YAML without ``orphan``: nothing to read, no YAML parser to import
+    import yaml  # only a page with front matter beyond plain keys pays for importing it
+
     try:
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
@@ -570,6 +572,11 @@ class _Cursor:
         return self.line, self.column + 1
 
 
+#: Front matter of plain ``key: value`` lines (and comments), no key ``orphan``: always
+#: valid YAML, and nothing in it that Sphinx reads here. Anything else goes to PyYAML.
+_PLAIN_FRONT_MATTER = re.compile(
+    r"(?:[ ]*(?:\#[^\n]*)?\n|(?!orphan:)[A-Za-z_][\w-]*:(?:[ ]+\w[\w .,/+-]*)?[ ]*\n)*"
+)
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']*)[\"']", re.IGNORECASE)
 #: Inline tokens that carry an ``{#id}`` of attrs_inline.
 _INLINE_WITH_ID = frozenset({"span_open", "link_open", "image", "code_inline"})
