@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from .cli import entry
 
-raise SystemExit(entry())
+entry()
