@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +91,8 @@ def sphinx_command(config: Config) -> list[str]:
     """
     given = str(config.table("build")["sphinx-build"])
     if given:
+        import shutil
+
         found = shutil.which(given) or shutil.which(str(config.root / given))
         if found is None:
             raise UsageError(
@@ -107,6 +106,10 @@ def sphinx_command(config: Config) -> list[str]:
 
 
 def run_build(config: Config) -> list[Finding]:
+    # Imported here: `check` loads this module for its rules, and never builds.
+    import subprocess
+    import tempfile
+
     table = config.table("build")
     docs = config.docs_root
     if not (docs / "conf.py").is_file():

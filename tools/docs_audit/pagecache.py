@@ -10,12 +10,14 @@ discarded with a warning and rebuilt from the sources.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import os
 import sys
+import time
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -199,17 +201,17 @@ def write_page_cache(folder: Path, key: Mapping[str, str], pages: Mapping[str, C
         "pages": {relpath: page.stored or _dump_entry(page) for relpath, page in pages.items()},
     }
     text = json.dumps(payload, separators=(",", ":"))
+    # A name of this process's own ("x": never an existing file), then one atomic rename.
+    temporary = folder / f".pages-{os.getpid()}-{time.monotonic_ns()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        import tempfile  # a warm run writes nothing
-
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with open(temporary, "x", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, folder / CACHE_NAME)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):  # a read-only tree is simply not cached
+            temporary.unlink(missing_ok=True)
 
 
 def _dump_entry(page: CachedPage) -> dict[str, Any]:
