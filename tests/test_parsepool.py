@@ -128,3 +128,29 @@ def test_shares_are_balanced_by_size() -> None:
     split = parsepool.shares(jobs, 2)
     assert sorted(sum(len(job.data) for _, job in share) for share in split) == [80, 80]
     assert sorted(index for share in split for index, _ in share) == list(range(len(jobs)))
+
+
+def test_the_first_share_leaves_room_for_work_done_meanwhile() -> None:
+    jobs = [ParseJob(b"x" * n, f"docs/{i}.md", str(i), "md") for i, n in enumerate([30, 30, 20])]
+    own, other = parsepool.shares(jobs, 2, head_start=40)
+    assert [index for index, _ in own] == [2] and len(other) == 2
+
+
+@pytest.mark.parametrize("threshold", [0, 10**12])
+@pytest.mark.usefixtures("forking")
+def test_meanwhile_runs_once_here_before_this_process_parses(
+    monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    monkeypatch.setattr(parsepool, "PARALLEL_FROM_BYTES", threshold)
+    events: list[str] = []
+    parent = os.getpid()
+
+    def parse(job: ParseJob) -> Document | Problem:
+        if os.getpid() == parent:
+            events.append(f"parse {job.relpath}")
+        return Document(job.relpath, job.docname, "md", "")
+
+    jobs = [ParseJob(b"x" * n, f"docs/{n}.md", str(n), "md") for n in (50_000, 10, 20)]
+    parsepool.parse_all(jobs, parse, lambda kinds: None, lambda: events.append("meanwhile"))
+    assert events[0] == "meanwhile" and events.count("meanwhile") == 1
+    assert len(events) == (3 if threshold == 0 else 4)  # with workers, one page is theirs

@@ -74,12 +74,20 @@ def audit(
     Raises :class:`UsageError` for a docs root that is not a folder, a path that does
     not exist or lies outside it, an unknown rule, and a run that found no page.
     """
-    selection = Selection.from_config(config, select, ignore, extend_select)
-    check_docs_root(config)
-    plan = _Plan(config, paths, engines, selection, skip_outside)
+    choice = (tuple(select), tuple(ignore), tuple(extend_select))
+    plan = _Plan(config, paths, engines, choice, skip_outside)
+    try:
+        check_docs_root(config)
+    except UsageError:
+        plan.selection()  # a mistake in the selection is named first, as it comes first
+        raise
     try:
         if project is None:
-            project = load_project(config, use_cache=use_cache, before_parse=plan.start_beside)
+            # The rules load while forked workers parse (loading them is a tenth of a
+            # small tree's check); without workers, before any page is parsed.
+            project = load_project(
+                config, use_cache, before_parse=plan.start_beside, meanwhile=plan.selection
+            )
         return plan.run(project)
     finally:
         plan.stop()
@@ -92,9 +100,17 @@ class _Plan:
     config: Config
     paths: Sequence[Path] | None
     engines: Sequence[Engine]
-    selection: Selection
+    #: select, ignore and extend-select of the command line.
+    choice: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
     skip_outside: bool
     beside: dict[str, Beside] = field(default_factory=dict)
+    _selection: Selection | None = None
+
+    def selection(self) -> Selection:
+        """The rules to report (their modules loaded, the selectors checked), once."""
+        if self._selection is None:
+            self._selection = Selection.from_config(self.config, *self.choice)
+        return self._selection
 
     def start_beside(self, project: Project, relpaths: list[str], to_parse: int) -> None:
         """Start the engines that read their own files, when there is a parse to overlap."""
@@ -106,7 +122,7 @@ class _Plan:
             return
         pages = self._pages(relpaths)
         if pages.wanted is None or pages.wanted:
-            context = RunContext(self.config, project, pages, self.selection)
+            context = RunContext(self.config, project, pages, self.selection())
             self.beside.update(start_beside(self.engines, context))
 
     def stop(self) -> None:
@@ -117,7 +133,7 @@ class _Plan:
         return select_pages(self.config, self.paths, relpaths, skip_outside=self.skip_outside)
 
     def run(self, project: Project) -> Audit:
-        config, paths, selection = self.config, self.paths, self.selection
+        config, paths, selection = self.config, self.paths, self.selection()
         # Unreadable pages count as checked (they have their finding); the page cache does not.
         relpaths = [d.relpath for d in project.documents.values()]
         relpaths += [path for path in project.unreadable if path.endswith(PAGE_SUFFIXES)]

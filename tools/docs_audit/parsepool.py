@@ -26,6 +26,9 @@ from .forked import Forked, cores, fork_available
 PARALLEL_FROM_BYTES = 40_000
 #: At most this many processes parse at once.
 MAX_WORKERS = 4
+#: What the work this process does beside its share (``meanwhile``) weighs, in bytes of
+#: pages: loading the rules takes about as long as parsing 20 kB of MyST.
+MEANWHILE_BYTES = 20_000
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,11 @@ def workers_for(jobs: Sequence[ParseJob]) -> int:
     return max(1, min(cores(), MAX_WORKERS, len(jobs)))
 
 
-def shares(jobs: Sequence[ParseJob], count: int) -> list[Share]:
+def shares(jobs: Sequence[ParseJob], count: int, head_start: int = 0) -> list[Share]:
     """``jobs`` in ``count`` shares of about equal size: the largest page goes first,
-    each to the lightest share so far."""
+    each to the lightest share so far; the first share starts ``head_start`` bytes full."""
     split: list[Share] = [[] for _ in range(count)]
-    sizes = [0] * count
+    sizes = [head_start] + [0] * (count - 1)
     for index, job in sorted(enumerate(jobs), key=lambda item: -len(item[1].data)):
         lightest = sizes.index(min(sizes))
         split[lightest].append((index, job))
@@ -64,21 +67,27 @@ def shares(jobs: Sequence[ParseJob], count: int) -> list[Share]:
 
 
 def parse_all(
-    jobs: Sequence[ParseJob], parse: Parser, prepare: Callable[[set[str]], None]
+    jobs: Sequence[ParseJob],
+    parse: Parser,
+    prepare: Callable[[set[str]], None],
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[Document | Problem]:
     """``parse`` applied to every job, in order; in forked workers when it pays.
 
     ``prepare`` is given the kinds of page about to be parsed and runs once, before
     the workers are forked, so that they inherit the parsers instead of each
-    importing and building its own.
+    importing and building its own. ``meanwhile`` is other work of this process: it
+    runs while the workers parse (before any page is parsed when there are none).
     """
     workers = workers_for(jobs)
     if workers == 1:
+        meanwhile()
         return [parse(job) for job in jobs]
     prepare({job.kind for job in jobs})
-    own, *others = shares(jobs, workers)
+    own, *others = shares(jobs, workers, head_start=MEANWHILE_BYTES)
     started = [Forked(partial(_parse_share, share, parse)) for share in others]
     try:
+        meanwhile()
         results = _parse_share(own, parse)
         for worker in started:
             results.update(worker.result())

@@ -163,8 +163,16 @@ BeforeParse = Callable[[Project, list[str], int], None]
 
 
 def load_project(
-    config: Config, use_cache: bool = True, before_parse: BeforeParse | None = None
+    config: Config,
+    use_cache: bool = True,
+    before_parse: BeforeParse | None = None,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> Project:
+    """Read and parse the tree (the cache's pages are not parsed again).
+
+    ``before_parse`` learns the pages before they are parsed; ``meanwhile`` is work of
+    the caller's that runs while they are (see :func:`docs_audit.parsepool.parse_all`).
+    """
     sphinx = load_sphinx_conf(config)
     conf = sphinx if sphinx.path is not None else None
     settings = parse_settings(sphinx)
@@ -198,7 +206,9 @@ def load_project(
     if before_parse is not None:
         before_parse(project, [relpath for relpath, _, _ in read], sum(len(j.data) for j in missed))
     # Pages the cache does not hold are parsed together (in parallel when that pays).
-    results = parse_all(missed, partial(_parse_job, settings), partial(_prepare, settings))
+    results = parse_all(
+        missed, partial(_parse_job, settings), partial(_prepare, settings), meanwhile
+    )
     parsed = dict(zip(missed, results, strict=True))
     for relpath, job, digest in read:
         if isinstance(job, Problem):
