@@ -109,7 +109,23 @@ OK = Outcome("ok")
 
 
 def classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
-    """Resolve ``ref`` as Sphinx would, from the tree, conf.py and cached inventories."""
+    """Resolve ``ref`` as Sphinx would, from the tree, conf.py and cached inventories.
+
+    Once per reference and run: the checks ask, and so does the summary's count.
+    """
+    known = ctx.computed(_classified)
+    key = (id(doc), ref)  # included content resolves in each including page apart
+    outcome = known.get(key)
+    if outcome is None:
+        outcome = known[key] = _classify(doc, ref, ctx)
+    return outcome
+
+
+def _classified(ctx: Context) -> dict[tuple[int, Reference], Outcome]:
+    return {}
+
+
+def _classify(doc: Document, ref: Reference, ctx: Context) -> Outcome:
     facts = resolution(ctx)
     role = role_of(ref)
     if role == "inv":
