@@ -242,7 +242,7 @@ def _load_included(project: Project, cache: PageCache, settings: ParseSettings) 
     """Parse (or take from the cache) what pages include from files that are not pages,
     and what that content includes in turn (resolved from the page, as Sphinx does)."""
     config = project.config
-    pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
+    pages: set[Path] | None = None  # resolved only if some page includes something
     changed = False
     for docname in sorted(project.documents):
         doc = project.documents[docname]
@@ -250,6 +250,8 @@ def _load_included(project: Project, cache: PageCache, settings: ParseSettings) 
         taken: set[tuple[Path, tuple[tuple[str, str], ...]]] = set()  # no include loop
         while pending:
             key, reference, depth = pending.pop(0)
+            if pages is None:
+                pages = {(config.root / d.relpath).resolve() for d in project.documents.values()}
             resolved = include_path(config.docs_root, doc, reference.target).resolve()
             if resolved in pages or (resolved, reference.options) in taken:
                 continue  # a page is parsed on its own

@@ -243,7 +243,7 @@ def _option(ctx: Context, doc: Document, ref: Reference) -> Outcome:
 
 def _option_verdict(ctx: Context, doc: Document, ref: Reference) -> tuple[str, str | None]:
     options = described_options(ctx)
-    where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
+    where = _written_in(ctx, doc, ref)
     program = program_at(ctx, doc, where, ref.line)
     return resolve_option(options, program, ref.target), program
 
@@ -313,7 +313,7 @@ def _relative_doc(ctx: Context, doc: Document, ref: Reference) -> str:
     prefixes = myst_include_option(ctx, doc, "relative-docs")
     if not prefixes or ref.target.startswith("#"):
         return ref.target
-    where = next((w for w, r in references_of(doc, ctx) if r is ref), doc)
+    where = _written_in(ctx, doc, ref)
     prefix = prefixes.get(where.relpath) if where is not doc else None
     if prefix is None or not ref.target.startswith(prefix):
         return ref.target
@@ -335,6 +335,21 @@ def _file_exists(ctx: Context, doc: Document, path: str) -> bool:
 
 def _with_included(ctx: Context) -> list[Document]:
     return [*ctx.project.documents.values(), *(i.document for i in included_content(ctx))]
+
+
+def _written_in(ctx: Context, doc: Document, ref: Reference) -> Document:
+    """The file ``ref`` is written in: content ``doc`` includes, or ``doc`` itself."""
+    return ctx.computed(_included_by_reference).get(id(ref), doc)
+
+
+def _included_by_reference(ctx: Context) -> dict[int, Document]:
+    # Looked up per reference: a scan of the page's references each time is quadratic.
+    return {
+        id(ref): part
+        for parts in ctx.project.included.values()
+        for part in parts
+        for ref in part.references
+    }
 
 
 def references_of(doc: Document, ctx: Context) -> list[tuple[Document, Reference]]:
